@@ -1,0 +1,136 @@
+//! Flows: saved scraping jobs.
+
+use crate::time::{self, Timestamp};
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+crate::named_enum! {
+    FlowMode "flow mode" {
+        Extract => "extract",
+        Interact => "interact",
+        Monitor => "monitor",
+    }
+}
+
+crate::named_enum! {
+    /// `error` is set by the server when a run of an active flow fails.
+    FlowStatus "flow status" {
+        Active => "active",
+        Paused => "paused",
+        Draft => "draft",
+        Error => "error",
+    }
+}
+
+crate::named_enum! {
+    StepType "step type" {
+        Navigate => "navigate",
+        Crawl => "crawl",
+        Paginate => "paginate",
+        Extract => "extract",
+        Click => "click",
+        Type => "type",
+        Wait => "wait",
+        Scroll => "scroll",
+        Screenshot => "screenshot",
+    }
+}
+
+crate::named_enum! {
+    /// The type of one output field.
+    FieldType "field type" {
+        String => "string",
+        Number => "number",
+        Integer => "integer",
+        Boolean => "boolean",
+        Url => "url",
+        Datetime => "datetime",
+    }
+}
+
+/// Field name -> type, in the order the user gave (it orders columns and CSV).
+pub type OutputSchema = IndexMap<String, FieldType>;
+
+/// One step: `type`, an optional `label`, and that type's settings as sibling
+/// fields, e.g. `{"type": "crawl", "label": "Follow links", "maxPages": 500}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Step {
+    #[serde(rename = "type")]
+    pub kind: StepType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(flatten)]
+    pub settings: Map<String, Value>,
+}
+
+/// A flow as the API returns it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Flow {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub url: String,
+    pub mode: FlowMode,
+    pub status: FlowStatus,
+    pub steps: Vec<Step>,
+    pub output_schema: Option<OutputSchema>,
+    /// Percent of finished runs (completed or failed) that completed, one
+    /// decimal; `null` until a run has finished.
+    pub success_rate: Option<f64>,
+    pub total_runs: u64,
+    #[serde(with = "time::option")]
+    pub last_run_at: Option<Timestamp>,
+    #[serde(with = "time")]
+    pub created_at: Timestamp,
+    #[serde(with = "time")]
+    pub updated_at: Timestamp,
+}
+
+/// The body of `POST /api/flows`, and the document a `PUT` merge patch is
+/// applied to. Unknown fields are refused so that a typo is not silently lost.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FlowInput {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub url: String,
+    #[serde(default = "default_mode")]
+    pub mode: FlowMode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<FlowStatus>,
+    #[serde(default)]
+    pub steps: Vec<Step>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_schema: Option<OutputSchema>,
+}
+
+fn default_mode() -> FlowMode {
+    FlowMode::Extract
+}
+
+impl FlowInput {
+    /// The smallest valid flow: a name and a start URL, in extract mode.
+    pub fn new(name: impl Into<String>, url: impl Into<String>) -> Self {
+        FlowInput {
+            name: name.into(),
+            description: None,
+            url: url.into(),
+            mode: FlowMode::Extract,
+            status: None,
+            steps: Vec::new(),
+            output_schema: None,
+        }
+    }
+}
+
+/// Filters of `GET /api/flows`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FlowFilter {
+    pub status: Option<FlowStatus>,
+    pub mode: Option<FlowMode>,
+    pub limit: Option<u32>,
+    pub offset: Option<u64>,
+}

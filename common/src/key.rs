@@ -1,0 +1,28 @@
+//! API keys. The full key is shown once, at creation; lists show it masked.
+
+use crate::Scope;
+use crate::time::{self, Timestamp};
+use serde::{Deserialize, Serialize};
+
+/// A key as lists return it: `key` is masked (`scr_live_****abcd`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiKey {
+    pub id: String,
+    pub name: String,
+    pub key: String,
+    #[serde(with = "time")]
+    pub created_at: Timestamp,
+    pub scopes: Vec<Scope>,
+}
+
+/// The answer to `POST /api/keys`: the only time `key` holds the full key.
+pub type CreatedKey = ApiKey;
+
+/// The body of `POST /api/keys`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewKey {
+    pub name: String,
+    pub scopes: Vec<Scope>,
+}

@@ -1,0 +1,25 @@
+//! Types of the Scraper REST API and the typed client that speaks it.
+//!
+//! The server, the TUI and the end-to-end tests all use these types, so the
+//! wire format is defined once: camelCase JSON, envelopes `{"data": ..}`,
+//! `{"data": [..], "total": N}`, `{"message": ..}` and `{"error": {..}}`.
+
+pub mod client;
+pub mod envelope;
+pub mod extract;
+pub mod flow;
+pub mod key;
+mod names;
+pub mod run;
+pub mod scope;
+pub mod time;
+
+pub use client::{Client, ClientError};
+pub use envelope::{DataResponse, ErrorBody, ErrorDetail, ListResponse, MessageResponse};
+pub use extract::{ExtractRequest, ExtractResult};
+pub use flow::{
+    FieldType, Flow, FlowFilter, FlowInput, FlowMode, FlowStatus, OutputSchema, Step, StepType,
+};
+pub use key::{ApiKey, CreatedKey, NewKey};
+pub use run::{LogEntry, LogLevel, NewRun, Run, RunDetail, RunFilter, RunStatus, Trigger};
+pub use scope::Scope;

@@ -1,0 +1,106 @@
+//! Runs: executions of a flow, with their logs.
+
+use crate::time::{self, Timestamp};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+crate::named_enum! {
+    /// `queued -> running -> completed | failed | cancelled`.
+    RunStatus "run status" {
+        Queued => "queued",
+        Running => "running",
+        Completed => "completed",
+        Failed => "failed",
+        Cancelled => "cancelled",
+    }
+}
+
+impl RunStatus {
+    pub fn is_finished(self) -> bool {
+        matches!(
+            self,
+            RunStatus::Completed | RunStatus::Failed | RunStatus::Cancelled
+        )
+    }
+}
+
+crate::named_enum! {
+    /// What started a run.
+    Trigger "trigger" {
+        Api => "api",
+        Schedule => "schedule",
+    }
+}
+
+crate::named_enum! {
+    LogLevel "log level" {
+        Debug => "debug",
+        Info => "info",
+        Warn => "warn",
+        Error => "error",
+    }
+}
+
+/// A run as lists return it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Run {
+    pub id: String,
+    pub flow_id: String,
+    pub flow_name: String,
+    pub status: RunStatus,
+    pub trigger: Trigger,
+    #[serde(with = "time")]
+    pub created_at: Timestamp,
+    /// When the run was triggered; once a worker takes it, when it began executing.
+    #[serde(with = "time::option")]
+    pub started_at: Option<Timestamp>,
+    #[serde(with = "time::option")]
+    pub finished_at: Option<Timestamp>,
+    /// Milliseconds from start to finish; `null` until the run has finished.
+    pub duration: Option<u64>,
+    pub pages_fetched: u64,
+    pub pages_failed: u64,
+    pub items_extracted: u64,
+    pub bytes_downloaded: u64,
+    pub cost: f64,
+    /// Why a failed run failed (`unreachable`, `blocked`, `timeout`, ...).
+    pub failure_reason: Option<String>,
+    /// What went wrong, for a person.
+    pub error: Option<String>,
+}
+
+/// `GET /api/runs/:id`: the run with all its logs and its first items.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunDetail {
+    #[serde(flatten)]
+    pub run: Run,
+    pub logs: Vec<LogEntry>,
+    pub output_preview: Vec<Map<String, Value>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LogEntry {
+    pub seq: u64,
+    #[serde(with = "time")]
+    pub timestamp: Timestamp,
+    pub level: LogLevel,
+    pub message: String,
+}
+
+/// The body of `POST /api/runs`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewRun {
+    pub flow_id: String,
+}
+
+/// Filters of `GET /api/runs`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunFilter {
+    pub flow_id: Option<String>,
+    pub status: Option<RunStatus>,
+    pub limit: Option<u32>,
+    pub offset: Option<u64>,
+}

@@ -1,0 +1,150 @@
+//! One error type for the whole API, and the one `recover` that turns every
+//! rejection (ours and warp's) into the JSON error envelope.
+
+use crate::store::StoreError;
+use scraper_common::{ErrorBody, ErrorDetail};
+use std::convert::Infallible;
+use warp::http::StatusCode;
+use warp::reject::{
+    InvalidHeader, InvalidQuery, LengthRequired, MethodNotAllowed, PayloadTooLarge,
+    UnsupportedMediaType,
+};
+use warp::{Rejection, Reply};
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl warp::reject::Reject for ApiError {}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+
+    pub fn invalid_json(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "invalid_json", message)
+    }
+
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", message)
+    }
+
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, "conflict", message)
+    }
+
+    pub fn payload_too_large(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", message)
+    }
+
+    pub fn unsupported_media_type(message: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            message,
+        )
+    }
+
+    /// 422: the request was well-formed JSON but a field is wrong.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            message,
+        )
+    }
+
+    pub fn not_implemented(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_IMPLEMENTED, "not_implemented", message)
+    }
+
+    pub fn internal() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "internal error; the server log has the details",
+        )
+    }
+
+    pub fn into_response(self) -> warp::reply::Response {
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code.to_string(),
+                message: self.message,
+            },
+        };
+        warp::reply::with_status(warp::reply::json(&body), self.status).into_response()
+    }
+}
+
+/// Database trouble is logged in full and never shown to the caller.
+impl From<StoreError> for ApiError {
+    fn from(err: StoreError) -> Self {
+        tracing::error!(error = %err, "store error");
+        ApiError::internal()
+    }
+}
+
+/// Turns a handler's result into the response, so that handler errors and
+/// filter rejections end in the same envelope.
+pub fn respond<R: Reply>(result: Result<R, ApiError>) -> warp::reply::Response {
+    match result {
+        Ok(reply) => reply.into_response(),
+        Err(err) => err.into_response(),
+    }
+}
+
+pub async fn recover(rejection: Rejection) -> Result<warp::reply::Response, Infallible> {
+    let err = if let Some(err) = rejection.find::<ApiError>() {
+        ApiError::new(err.status, err.code, err.message.clone())
+    } else if rejection.is_not_found() {
+        ApiError::not_found(
+            "no such endpoint; the API lives under /api (flows, runs, extract, keys)",
+        )
+    } else if rejection.find::<UnsupportedMediaType>().is_some() {
+        // Checked before MethodNotAllowed: with routes joined by `or`, both can be present.
+        ApiError::unsupported_media_type("the body must be JSON (Content-Type: application/json)")
+    } else if rejection.find::<PayloadTooLarge>().is_some() {
+        ApiError::payload_too_large("request body is larger than 1 MiB")
+    } else if rejection.find::<LengthRequired>().is_some() {
+        ApiError::new(
+            StatusCode::LENGTH_REQUIRED,
+            "length_required",
+            "Content-Length required",
+        )
+    } else if rejection.find::<InvalidQuery>().is_some() {
+        ApiError::bad_request("the query string could not be parsed")
+    } else if let Some(header) = rejection.find::<InvalidHeader>() {
+        ApiError::bad_request(format!("header `{}` is not valid", header.name()))
+    } else if rejection.find::<MethodNotAllowed>().is_some() {
+        ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            "this endpoint does not accept that HTTP method",
+        )
+    } else {
+        tracing::error!(?rejection, "unhandled rejection");
+        ApiError::internal()
+    };
+    Ok(err.into_response())
+}

@@ -1,0 +1,129 @@
+//! The REST API: warp filters by resource, handlers that return
+//! `Result<Response, ApiError>`, and one `recover` for every rejection.
+//! No SQL here: handlers call the store.
+
+mod auth;
+mod body;
+mod error;
+mod extract;
+mod flows;
+mod keys;
+mod merge_patch;
+mod query;
+mod reply;
+mod runs;
+mod validate;
+
+pub use body::MAX_BODY_BYTES;
+pub use error::ApiError;
+
+use crate::AppState;
+use error::respond;
+use scraper_common::Scope;
+use std::convert::Infallible;
+use warp::Filter;
+use warp::filters::BoxedFilter;
+use warp::reply::Response;
+
+fn state(state: AppState) -> impl Filter<Extract = (AppState,), Error = Infallible> + Clone {
+    warp::any().map(move || state.clone())
+}
+
+/// Every route of the API, with errors already turned into JSON.
+pub fn routes(app: &AppState) -> BoxedFilter<(Response,)> {
+    let with = |scope: Scope| state(app.clone()).and(auth::require(app.clone(), scope));
+
+    let flows_list = warp::path!("api" / "flows")
+        .and(warp::get())
+        .and(with(Scope::FlowsRead))
+        .and(query::pairs())
+        .then(flows::list);
+    let flows_create = warp::path!("api" / "flows")
+        .and(warp::post())
+        .and(with(Scope::FlowsWrite))
+        .and(body::json_object())
+        .then(flows::create);
+    let flows_get = warp::path!("api" / "flows" / String)
+        .and(warp::get())
+        .and(with(Scope::FlowsRead))
+        .then(flows::get);
+    let flows_update = warp::path!("api" / "flows" / String)
+        .and(warp::put())
+        .and(with(Scope::FlowsWrite))
+        .and(body::json_object())
+        .then(flows::update);
+    let flows_delete = warp::path!("api" / "flows" / String)
+        .and(warp::delete())
+        .and(with(Scope::FlowsWrite))
+        .then(flows::delete);
+
+    let runs_list = warp::path!("api" / "runs")
+        .and(warp::get())
+        .and(with(Scope::RunsRead))
+        .and(query::pairs())
+        .then(runs::list);
+    let runs_create = warp::path!("api" / "runs")
+        .and(warp::post())
+        .and(with(Scope::RunsWrite))
+        .and(body::json_object())
+        .then(runs::create);
+    let runs_get = warp::path!("api" / "runs" / String)
+        .and(warp::get())
+        .and(with(Scope::RunsRead))
+        .then(runs::get);
+
+    let extract = warp::path!("api" / "extract")
+        .and(warp::post())
+        .and(with(Scope::RunsWrite))
+        .and(body::json_object())
+        .then(extract::extract);
+
+    let keys_list = warp::path!("api" / "keys")
+        .and(warp::get())
+        .and(with(Scope::KeysRead))
+        .then(keys::list);
+    let keys_create = warp::path!("api" / "keys")
+        .and(warp::post())
+        .and(with(Scope::KeysWrite))
+        .and(body::json_object())
+        .then(keys::create);
+    let keys_revoke = warp::path!("api" / "keys" / String)
+        .and(warp::delete())
+        .and(with(Scope::KeysWrite))
+        .then(keys::revoke);
+
+    let flows = flows_list
+        .or(flows_create)
+        .unify()
+        .or(flows_get)
+        .unify()
+        .or(flows_update)
+        .unify()
+        .or(flows_delete)
+        .unify()
+        .boxed();
+    let runs = runs_list
+        .or(runs_create)
+        .unify()
+        .or(runs_get)
+        .unify()
+        .boxed();
+    let keys = keys_list
+        .or(keys_create)
+        .unify()
+        .or(keys_revoke)
+        .unify()
+        .boxed();
+
+    flows
+        .or(runs)
+        .unify()
+        .or(extract)
+        .unify()
+        .or(keys)
+        .unify()
+        .map(respond)
+        .recover(error::recover)
+        .unify()
+        .boxed()
+}

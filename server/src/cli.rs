@@ -1,0 +1,64 @@
+//! Command line: `scraper-server [serve] [options]` and `scraper-server keys ...`.
+
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+
+#[derive(Debug, Parser)]
+#[command(name = "scraper-server", version, about = "The Scraper REST server")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Options of `serve`, which is also what runs with no subcommand.
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server (the default).
+    Serve(ServeArgs),
+    /// Manage API keys in the database directly (no running server needed).
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct DatabaseArgs {
+    /// SQLite database; created if missing.
+    #[arg(
+        long,
+        env = "SCRAPER_DATABASE_URL",
+        default_value = "sqlite://scraper.db",
+        global = true
+    )]
+    pub database_url: String,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port (printed at start).
+    #[arg(long, env = "SCRAPER_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Create a key and print it, alone, on stdout (it is shown only this once).
+    Create {
+        #[arg(long)]
+        name: String,
+        /// Comma-separated: flows:read,flows:write,runs:read,runs:write,keys:read,keys:write
+        #[arg(long, value_delimiter = ',', required = true)]
+        scopes: Vec<String>,
+    },
+    /// List live keys, masked.
+    List,
+    /// Revoke a key by id.
+    Revoke { id: String },
+}

@@ -1,0 +1,140 @@
+use anyhow::{Context, Result, bail};
+use clap::Parser;
+use scraper_common::Scope;
+use scraper_server::store::Store;
+use std::io::Write;
+use tracing_subscriber::EnvFilter;
+
+mod cli;
+
+use cli::{Cli, Command, KeysCommand, ServeArgs};
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_env("SCRAPER_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        None => serve(cli.serve).await,
+        Some(Command::Serve(args)) => serve(args).await,
+        Some(Command::Keys { command, db }) => {
+            let store = Store::open(&db.database_url)
+                .await
+                .with_context(|| format!("opening {}", db.database_url))?;
+            let result = keys(&store, command).await;
+            store.close().await;
+            result
+        }
+    }
+}
+
+async fn serve(args: ServeArgs) -> Result<()> {
+    let store = Store::open(&args.db.database_url)
+        .await
+        .with_context(|| format!("opening the database {}", args.db.database_url))?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("listening on {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    let base = format!("http://{addr}/api");
+
+    let mut out = std::io::stdout().lock();
+    if let Some(key) = scraper_server::bootstrap_admin_key(&store).await? {
+        writeln!(
+            out,
+            "Created an admin API key with every scope. It is shown only now; keep it:"
+        )?;
+        writeln!(out)?;
+        writeln!(out, "    {key}")?;
+        writeln!(out)?;
+        writeln!(out, "Send it in the X-API-Key header, for example:")?;
+        writeln!(out, "    curl {base}/flows -H 'X-API-Key: {key}'")?;
+        writeln!(out)?;
+    }
+    writeln!(
+        out,
+        "Scraper server listening on http://{addr} (API at {base})"
+    )?;
+    out.flush()?;
+    drop(out);
+
+    scraper_server::serve(store.clone(), listener, shutdown_signal()).await;
+    store.close().await;
+    tracing::info!("server stopped");
+    Ok(())
+}
+
+/// SIGINT (Ctrl-C) or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut sig) => {
+                sig.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing open requests");
+}
+
+async fn keys(store: &Store, command: KeysCommand) -> Result<()> {
+    match command {
+        KeysCommand::Create { name, scopes } => {
+            if name.trim().is_empty() {
+                bail!("--name must not be empty");
+            }
+            let mut parsed = Vec::new();
+            for scope in &scopes {
+                let scope: Scope = scope.trim().parse().map_err(anyhow::Error::msg)?;
+                if !parsed.contains(&scope) {
+                    parsed.push(scope);
+                }
+            }
+            let (key, record) = scraper_server::keys::issue(store, name.trim(), &parsed).await?;
+            eprintln!(
+                "created key {} ({}); it is shown only now",
+                record.id, record.name
+            );
+            println!("{key}");
+        }
+        KeysCommand::List => {
+            let keys = store.keys().await?;
+            println!(
+                "{:<20} {:<24} {:<18} {:<24} SCOPES",
+                "ID", "NAME", "KEY", "CREATED"
+            );
+            for key in keys {
+                let scopes: Vec<&str> = key.scopes.iter().map(|s| s.as_str()).collect();
+                println!(
+                    "{:<20} {:<24} {:<18} {:<24} {}",
+                    key.id,
+                    key.name,
+                    key.key,
+                    scraper_common::time::format(&key.created_at),
+                    scopes.join(",")
+                );
+            }
+        }
+        KeysCommand::Revoke { id } => {
+            if !store.revoke_key(&id).await? {
+                bail!("no live key with id `{id}`");
+            }
+            println!("revoked {id}");
+        }
+    }
+    Ok(())
+}

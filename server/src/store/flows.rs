@@ -1,0 +1,200 @@
+use super::{Result, Store, StoreError, ids, is_unique_violation, now_ms};
+use scraper_common::time::from_millis;
+use scraper_common::{Flow, FlowInput, FlowMode, FlowStatus};
+use sqlx::{QueryBuilder, Sqlite};
+
+/// The columns of a flow plus the figures computed from its runs. The
+/// subqueries run only for the rows of the page asked for, on `runs_by_flow`.
+const SELECT: &str = "SELECT f.id, f.name, f.description, f.url, f.mode, f.status, f.steps, \
+    f.output_schema, f.created_at, f.updated_at, \
+    (SELECT COUNT(*) FROM runs r WHERE r.flow_id = f.id) AS total_runs, \
+    (SELECT COUNT(*) FROM runs r WHERE r.flow_id = f.id AND r.status = 'completed') AS completed_runs, \
+    (SELECT COUNT(*) FROM runs r WHERE r.flow_id = f.id AND r.status = 'failed') AS failed_runs, \
+    (SELECT MAX(r.created_at) FROM runs r WHERE r.flow_id = f.id) AS last_run_at \
+    FROM flows f";
+
+#[derive(sqlx::FromRow)]
+struct FlowRow {
+    id: String,
+    name: String,
+    description: Option<String>,
+    url: String,
+    mode: String,
+    status: String,
+    steps: String,
+    output_schema: Option<String>,
+    created_at: i64,
+    updated_at: i64,
+    total_runs: i64,
+    completed_runs: i64,
+    failed_runs: i64,
+    last_run_at: Option<i64>,
+}
+
+impl FlowRow {
+    fn into_flow(self) -> Result<Flow> {
+        let corrupt = |detail: String| StoreError::Corrupt {
+            table: "flows",
+            detail: format!("flow {}: {detail}", self.id),
+        };
+        let finished = self.completed_runs + self.failed_runs;
+        let success_rate = (finished > 0).then(|| {
+            let percent = self.completed_runs as f64 * 100.0 / finished as f64;
+            (percent * 10.0).round() / 10.0
+        });
+        Ok(Flow {
+            mode: self.mode.parse::<FlowMode>().map_err(corrupt)?,
+            status: self.status.parse::<FlowStatus>().map_err(corrupt)?,
+            steps: serde_json::from_str(&self.steps).map_err(|e| corrupt(e.to_string()))?,
+            output_schema: match &self.output_schema {
+                Some(text) => Some(serde_json::from_str(text).map_err(|e| corrupt(e.to_string()))?),
+                None => None,
+            },
+            success_rate,
+            total_runs: self.total_runs as u64,
+            last_run_at: self.last_run_at.map(from_millis),
+            created_at: from_millis(self.created_at),
+            updated_at: from_millis(self.updated_at),
+            id: self.id,
+            name: self.name,
+            description: self.description,
+            url: self.url,
+        })
+    }
+}
+
+/// What `list_flows` filters on.
+#[derive(Debug, Default)]
+pub struct FlowQuery {
+    pub status: Option<FlowStatus>,
+    pub mode: Option<FlowMode>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+fn push_filters(q: &mut QueryBuilder<Sqlite>, query: &FlowQuery) {
+    q.push(" WHERE 1 = 1");
+    if let Some(status) = query.status {
+        q.push(" AND f.status = ").push_bind(status.as_str());
+    }
+    if let Some(mode) = query.mode {
+        q.push(" AND f.mode = ").push_bind(mode.as_str());
+    }
+}
+
+/// The JSON texts a flow's structured columns hold.
+fn json_columns(input: &FlowInput) -> (String, Option<String>) {
+    let steps = serde_json::to_string(&input.steps).expect("steps serialize");
+    let schema = input
+        .output_schema
+        .as_ref()
+        .map(|s| serde_json::to_string(s).expect("schema serializes"));
+    (steps, schema)
+}
+
+impl Store {
+    /// Stores a validated flow; `status` defaults to `draft`.
+    pub async fn create_flow(&self, input: &FlowInput) -> Result<Flow> {
+        let (steps, schema) = json_columns(input);
+        let status = input.status.unwrap_or(FlowStatus::Draft);
+        let now = now_ms();
+        for attempt in 1..=ids::ATTEMPTS {
+            let id = ids::next("flow");
+            let inserted = sqlx::query(
+                "INSERT INTO flows (id, name, description, url, mode, status, steps, \
+                 output_schema, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&id)
+            .bind(&input.name)
+            .bind(&input.description)
+            .bind(&input.url)
+            .bind(input.mode.as_str())
+            .bind(status.as_str())
+            .bind(&steps)
+            .bind(&schema)
+            .bind(now)
+            .bind(now)
+            .execute(&self.pool)
+            .await;
+            match inserted {
+                Ok(_) => return self.flow(&id).await?.ok_or(sqlx::Error::RowNotFound.into()),
+                Err(e) if is_unique_violation(&e) && attempt < ids::ATTEMPTS => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        unreachable!("the last attempt returns")
+    }
+
+    pub async fn flow(&self, id: &str) -> Result<Option<Flow>> {
+        let sql = format!("{SELECT} WHERE f.id = ?");
+        let row: Option<FlowRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(FlowRow::into_flow).transpose()
+    }
+
+    /// One page of flows, newest first, and how many match in all.
+    pub async fn flows(&self, query: &FlowQuery) -> Result<(Vec<Flow>, u64)> {
+        let mut q = QueryBuilder::<Sqlite>::new(SELECT);
+        push_filters(&mut q, query);
+        q.push(" ORDER BY f.created_at DESC, f.id DESC LIMIT ")
+            .push_bind(query.limit)
+            .push(" OFFSET ")
+            .push_bind(query.offset);
+        let rows: Vec<FlowRow> = q.build_query_as().fetch_all(&self.pool).await?;
+        let flows = rows
+            .into_iter()
+            .map(FlowRow::into_flow)
+            .collect::<Result<_>>()?;
+
+        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM flows f");
+        push_filters(&mut count, query);
+        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+        Ok((flows, total as u64))
+    }
+
+    /// Replaces a flow's editable fields, but only if nobody else changed it
+    /// since `seen_updated_at` (read-modify-write of a merge patch). `Ok(None)`
+    /// means it changed (or is gone): read again and retry.
+    pub async fn replace_flow(
+        &self,
+        id: &str,
+        input: &FlowInput,
+        status: FlowStatus,
+        seen_updated_at: i64,
+    ) -> Result<Option<Flow>> {
+        let (steps, schema) = json_columns(input);
+        // updatedAt must move even when two writes fall in one millisecond.
+        let now = now_ms().max(seen_updated_at + 1);
+        let done = sqlx::query(
+            "UPDATE flows SET name = ?, description = ?, url = ?, mode = ?, status = ?, \
+             steps = ?, output_schema = ?, updated_at = ? WHERE id = ? AND updated_at = ?",
+        )
+        .bind(&input.name)
+        .bind(&input.description)
+        .bind(&input.url)
+        .bind(input.mode.as_str())
+        .bind(status.as_str())
+        .bind(&steps)
+        .bind(&schema)
+        .bind(now)
+        .bind(id)
+        .bind(seen_updated_at)
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Ok(None);
+        }
+        self.flow(id).await
+    }
+
+    /// Deletes a flow with its runs, logs and items. `false` if there was none.
+    pub async fn delete_flow(&self, id: &str) -> Result<bool> {
+        let done = sqlx::query("DELETE FROM flows WHERE id = ?")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+}

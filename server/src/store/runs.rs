@@ -1,0 +1,258 @@
+use super::{Result, Store, StoreError, ids, is_unique_violation, now_ms};
+use scraper_common::time::from_millis;
+use scraper_common::{LogEntry, LogLevel, Run, RunDetail, RunStatus, Trigger};
+use serde_json::{Map, Value};
+use sqlx::{QueryBuilder, Sqlite};
+
+const SELECT: &str = "SELECT r.id, r.flow_id, f.name AS flow_name, r.status, r.trigger, \
+    r.created_at, r.started_at, r.finished_at, r.pages_fetched, r.pages_failed, \
+    r.items_extracted, r.bytes_downloaded, r.cost, r.failure_reason, r.error \
+    FROM runs r JOIN flows f ON f.id = r.flow_id";
+
+/// How many items `GET /api/runs/:id` shows as `outputPreview`.
+pub const PREVIEW_ITEMS: i64 = 10;
+
+#[derive(sqlx::FromRow)]
+struct RunRow {
+    id: String,
+    flow_id: String,
+    flow_name: String,
+    status: String,
+    trigger: String,
+    created_at: i64,
+    started_at: Option<i64>,
+    finished_at: Option<i64>,
+    pages_fetched: i64,
+    pages_failed: i64,
+    items_extracted: i64,
+    bytes_downloaded: i64,
+    cost: f64,
+    failure_reason: Option<String>,
+    error: Option<String>,
+}
+
+impl RunRow {
+    fn into_run(self) -> Result<Run> {
+        let corrupt = |detail: String| StoreError::Corrupt {
+            table: "runs",
+            detail: format!("run {}: {detail}", self.id),
+        };
+        let duration = match (self.started_at, self.finished_at) {
+            (Some(start), Some(end)) => Some((end - start).max(0) as u64),
+            _ => None,
+        };
+        Ok(Run {
+            status: self.status.parse::<RunStatus>().map_err(corrupt)?,
+            trigger: self.trigger.parse::<Trigger>().map_err(corrupt)?,
+            created_at: from_millis(self.created_at),
+            started_at: self.started_at.map(from_millis),
+            finished_at: self.finished_at.map(from_millis),
+            duration,
+            pages_fetched: self.pages_fetched as u64,
+            pages_failed: self.pages_failed as u64,
+            items_extracted: self.items_extracted as u64,
+            bytes_downloaded: self.bytes_downloaded as u64,
+            cost: self.cost,
+            failure_reason: self.failure_reason,
+            error: self.error,
+            id: self.id,
+            flow_id: self.flow_id,
+            flow_name: self.flow_name,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct LogRow {
+    seq: i64,
+    ts: i64,
+    level: String,
+    message: String,
+}
+
+/// What `list_runs` filters on.
+#[derive(Debug, Default)]
+pub struct RunQuery {
+    pub flow_id: Option<String>,
+    pub status: Option<RunStatus>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+fn push_filters(q: &mut QueryBuilder<Sqlite>, query: &RunQuery) {
+    q.push(" WHERE 1 = 1");
+    if let Some(flow_id) = &query.flow_id {
+        q.push(" AND r.flow_id = ").push_bind(flow_id.clone());
+    }
+    if let Some(status) = query.status {
+        q.push(" AND r.status = ").push_bind(status.as_str());
+    }
+}
+
+impl Store {
+    /// Queues a run of `flow_id` with its first log line, in one transaction.
+    /// `Ok(None)` if there is no such flow.
+    pub async fn create_run(&self, flow_id: &str, trigger: Trigger) -> Result<Option<Run>> {
+        for attempt in 1..=ids::ATTEMPTS {
+            let id = ids::next("run");
+            let now = now_ms();
+            let mut tx = self.pool.begin().await?;
+            // Until a worker takes it, startedAt is the moment the run was
+            // triggered, as the API reference shows for a queued run.
+            let inserted = sqlx::query(
+                "INSERT INTO runs (id, flow_id, status, trigger, created_at, started_at) \
+                 SELECT ?, id, 'queued', ?, ?, ? FROM flows WHERE id = ?",
+            )
+            .bind(&id)
+            .bind(trigger.as_str())
+            .bind(now)
+            .bind(now)
+            .bind(flow_id)
+            .execute(&mut *tx)
+            .await;
+            match inserted {
+                Ok(done) if done.rows_affected() == 0 => return Ok(None),
+                Ok(_) => {}
+                Err(e) if is_unique_violation(&e) && attempt < ids::ATTEMPTS => continue,
+                Err(e) => return Err(e.into()),
+            }
+            sqlx::query(
+                "INSERT INTO run_logs (run_id, seq, ts, level, message) VALUES (?, 1, ?, ?, ?)",
+            )
+            .bind(&id)
+            .bind(now)
+            .bind(LogLevel::Info.as_str())
+            .bind(format!("Run queued (trigger: {trigger})"))
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            return self.run(&id).await;
+        }
+        unreachable!("the last attempt returns")
+    }
+
+    pub async fn run(&self, id: &str) -> Result<Option<Run>> {
+        let sql = format!("{SELECT} WHERE r.id = ?");
+        let row: Option<RunRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(RunRow::into_run).transpose()
+    }
+
+    /// A run with all its logs and its first items.
+    pub async fn run_detail(&self, id: &str) -> Result<Option<RunDetail>> {
+        let Some(run) = self.run(id).await? else {
+            return Ok(None);
+        };
+        let logs = self.logs_after(id, 0).await?;
+        let texts: Vec<String> =
+            sqlx::query_scalar("SELECT data FROM run_items WHERE run_id = ? ORDER BY seq LIMIT ?")
+                .bind(id)
+                .bind(PREVIEW_ITEMS)
+                .fetch_all(&self.pool)
+                .await?;
+        let output_preview = texts
+            .iter()
+            .map(|text| serde_json::from_str::<Map<String, Value>>(text))
+            .collect::<Result<_, _>>()
+            .map_err(|e| StoreError::Corrupt {
+                table: "run_items",
+                detail: format!("run {id}: {e}"),
+            })?;
+        Ok(Some(RunDetail {
+            run,
+            logs,
+            output_preview,
+        }))
+    }
+
+    /// The log lines of a run with `seq` above `after`, in order.
+    pub async fn logs_after(&self, run_id: &str, after: i64) -> Result<Vec<LogEntry>> {
+        let rows: Vec<LogRow> = sqlx::query_as(
+            "SELECT seq, ts, level, message FROM run_logs WHERE run_id = ? AND seq > ? ORDER BY seq",
+        )
+        .bind(run_id)
+        .bind(after)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|row| {
+                Ok(LogEntry {
+                    seq: row.seq as u64,
+                    timestamp: from_millis(row.ts),
+                    level: row.level.parse().map_err(|detail| StoreError::Corrupt {
+                        table: "run_logs",
+                        detail,
+                    })?,
+                    message: row.message,
+                })
+            })
+            .collect()
+    }
+
+    /// Ends a queued or running run with `status`, stamping `finishedAt` and
+    /// a last log line. `false` if it had already finished (or is unknown).
+    pub async fn finish_run(
+        &self,
+        id: &str,
+        status: RunStatus,
+        failure_reason: Option<&str>,
+        error: Option<&str>,
+    ) -> Result<bool> {
+        debug_assert!(status.is_finished());
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE runs SET status = ?, finished_at = ?, failure_reason = ?, error = ? \
+             WHERE id = ? AND status IN ('queued', 'running')",
+        )
+        .bind(status.as_str())
+        .bind(now)
+        .bind(failure_reason)
+        .bind(error)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        let (level, message) = match (status, error) {
+            (RunStatus::Failed, Some(error)) => (LogLevel::Error, format!("Run failed: {error}")),
+            (status, _) => (LogLevel::Info, format!("Run {status}")),
+        };
+        sqlx::query(
+            "INSERT INTO run_logs (run_id, seq, ts, level, message) \
+             SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ? FROM run_logs WHERE run_id = ?",
+        )
+        .bind(id)
+        .bind(now)
+        .bind(level.as_str())
+        .bind(message)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// One page of runs, newest first, and how many match in all.
+    pub async fn runs(&self, query: &RunQuery) -> Result<(Vec<Run>, u64)> {
+        let mut q = QueryBuilder::<Sqlite>::new(SELECT);
+        push_filters(&mut q, query);
+        q.push(" ORDER BY r.created_at DESC, r.id DESC LIMIT ")
+            .push_bind(query.limit)
+            .push(" OFFSET ")
+            .push_bind(query.offset);
+        let rows: Vec<RunRow> = q.build_query_as().fetch_all(&self.pool).await?;
+        let runs = rows
+            .into_iter()
+            .map(RunRow::into_run)
+            .collect::<Result<_>>()?;
+
+        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM runs r");
+        push_filters(&mut count, query);
+        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+        Ok((runs, total as u64))
+    }
+}

@@ -1,0 +1,125 @@
+//! Test harness: the real server, on a free loopback port, with a fresh
+//! SQLite file, driven through the real client.
+
+use reqwest::Method;
+use scraper_common::{Client, NewKey, Scope};
+use scraper_server::store::Store;
+use std::net::SocketAddr;
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    /// A client holding the admin key (every scope).
+    pub client: Client,
+    pub admin_key: String,
+    /// The same database the server uses, for checks the API cannot make.
+    pub store: Store,
+    pub db_path: std::path::PathBuf,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<()>>,
+    _dir: TempDir,
+}
+
+/// Starts the server on 127.0.0.1:0 with a new database file.
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db_path = dir.path().join("scraper.db");
+    let url = format!("sqlite://{}", db_path.display());
+    let store = Store::open(&url).await.expect("open store");
+    let admin_key = scraper_server::bootstrap_admin_key(&store)
+        .await
+        .expect("bootstrap")
+        .expect("a fresh database gets an admin key");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let (tx, rx) = oneshot::channel::<()>();
+    let server = tokio::spawn(scraper_server::serve(store.clone(), listener, async {
+        let _ = rx.await;
+    }));
+    let client = Client::new(&format!("http://{addr}"), &admin_key).expect("client");
+    TestApp {
+        addr,
+        client,
+        admin_key,
+        store,
+        db_path,
+        shutdown: Some(tx),
+        server: Some(server),
+        _dir: dir,
+    }
+}
+
+impl TestApp {
+    pub fn base(&self) -> String {
+        format!("http://{}/api", self.addr)
+    }
+
+    /// A client for another key (or no valid key at all).
+    pub fn client_with_key(&self, key: &str) -> Client {
+        Client::new(&format!("http://{}", self.addr), key).expect("client")
+    }
+
+    /// Makes a key with `scopes` through the API and returns a client holding it.
+    pub async fn client_with_scopes(&self, scopes: &[Scope]) -> Client {
+        let key = self
+            .client
+            .create_key(&NewKey {
+                name: format!("test {scopes:?}"),
+                scopes: scopes.to_vec(),
+            })
+            .await
+            .expect("create key");
+        self.client_with_key(&key.key)
+    }
+
+    /// A raw request with the admin key, for bodies the typed client would never send.
+    pub fn raw(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        reqwest::Client::new()
+            .request(method, format!("{}{path}", self.base()))
+            .header("X-API-Key", &self.admin_key)
+    }
+
+    /// Sends a raw request; returns the status and the JSON body.
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> (u16, serde_json::Value) {
+        let response = request.send().await.expect("request");
+        let status = response.status().as_u16();
+        let text = response.text().await.expect("body");
+        let body = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("body is not JSON ({e}): {text}"));
+        (status, body)
+    }
+
+    /// Stops the server gracefully and waits for it.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.expect("server task");
+        }
+    }
+}
+
+/// Asserts an error envelope: status, code, and words the message must hold.
+#[track_caller]
+pub fn assert_error(got: &(u16, serde_json::Value), status: u16, code: &str, words: &[&str]) {
+    let (got_status, body) = got;
+    assert_eq!(*got_status, status, "status of {body}");
+    assert_eq!(body["error"]["code"], code, "code of {body}");
+    let message = body["error"]["message"].as_str().expect("message");
+    for word in words {
+        assert!(
+            message.contains(word),
+            "`{message}` should mention `{word}`"
+        );
+    }
+    assert_eq!(
+        body.as_object().map(|o| o.len()),
+        Some(1),
+        "only `error` in {body}"
+    );
+}

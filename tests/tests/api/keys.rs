@@ -1,0 +1,170 @@
+use reqwest::Method;
+use scraper_common::{FlowFilter, NewKey, Scope};
+use scraper_tests::{assert_error, spawn_app};
+use serde_json::json;
+
+#[tokio::test]
+async fn a_new_key_is_shown_once_then_only_masked() {
+    let app = spawn_app().await;
+    let (status, body) = app
+        .send(app.raw(Method::POST, "/keys").json(&json!({
+            "name": "My New Key",
+            "scopes": ["flows:read", "runs:read"]
+        })))
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let data = &body["data"];
+    let full = data["key"].as_str().unwrap().to_string();
+    assert!(full.starts_with("scr_live_"));
+    assert!(full.len() >= "scr_live_".len() + 32);
+    assert!(
+        full["scr_live_".len()..]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric())
+    );
+    assert_eq!(data["name"], "My New Key");
+    assert_eq!(data["scopes"], json!(["flows:read", "runs:read"]));
+    assert!(data["id"].as_str().unwrap().starts_with("key-"));
+
+    // The new key works.
+    let client = app.client_with_key(&full);
+    client.list_flows(&FlowFilter::default()).await.unwrap();
+
+    // Lists show it masked, with its last four characters.
+    let (_, listed) = app.send(app.raw(Method::GET, "/keys")).await;
+    assert_eq!(listed["total"], 2, "the admin key and the new one");
+    let text = listed.to_string();
+    assert!(!text.contains(&full), "a list never shows a full key");
+    assert!(!text.contains(&app.admin_key));
+    let mine = listed["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["id"] == data["id"])
+        .unwrap();
+    assert_eq!(
+        mine["key"],
+        format!("scr_live_****{}", &full[full.len() - 4..])
+    );
+    assert_eq!(mine["name"], "My New Key");
+    assert_eq!(mine["scopes"], json!(["flows:read", "runs:read"]));
+    assert_eq!(mine["createdAt"], data["createdAt"]);
+}
+
+#[tokio::test]
+async fn the_database_never_holds_a_full_key() {
+    let app = spawn_app().await;
+    let mut keys = vec![app.admin_key.clone()];
+    for i in 0..3 {
+        let k = app
+            .client
+            .create_key(&NewKey {
+                name: format!("k{i}"),
+                scopes: vec![Scope::FlowsRead],
+            })
+            .await
+            .unwrap();
+        keys.push(k.key);
+    }
+    // The main file and the write-ahead log together hold everything written.
+    let db = app.db_path.clone();
+    let mut bytes = Vec::new();
+    for suffix in ["", "-wal", "-shm"] {
+        let path = format!("{}{suffix}", db.display());
+        if let Ok(b) = std::fs::read(&path) {
+            bytes.extend(b);
+        }
+    }
+    assert!(bytes.len() > 4096, "read the database");
+    for key in keys {
+        let random = &key["scr_live_".len()..];
+        assert!(
+            !bytes.windows(random.len()).any(|w| w == random.as_bytes()),
+            "the database holds a full key"
+        );
+    }
+}
+
+#[tokio::test]
+async fn revoked_keys_stop_working() {
+    let app = spawn_app().await;
+    let key = app
+        .client
+        .create_key(&NewKey {
+            name: "temp".into(),
+            scopes: vec![Scope::FlowsRead],
+        })
+        .await
+        .unwrap();
+    let client = app.client_with_key(&key.key);
+    client.list_flows(&FlowFilter::default()).await.unwrap();
+
+    let (status, body) = app
+        .send(app.raw(Method::DELETE, &format!("/keys/{}", key.id)))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(body, json!({"message": format!("Key {} revoked", key.id)}));
+
+    let err = client.list_flows(&FlowFilter::default()).await.unwrap_err();
+    assert_eq!(err.status(), Some(401));
+    assert_eq!(err.code(), Some("unauthorized"));
+    let listed = app.client.list_keys().await.unwrap();
+    assert!(listed.data.iter().all(|k| k.id != key.id));
+    assert_eq!(listed.total, 1);
+
+    let again = app
+        .send(app.raw(Method::DELETE, &format!("/keys/{}", key.id)))
+        .await;
+    assert_error(&again, 404, "not_found", &[&key.id]);
+}
+
+#[tokio::test]
+async fn bad_key_requests_are_refused() {
+    let app = spawn_app().await;
+    let cases = [
+        (json!({"name": "x", "scopes": ["flows:admin"]}), "scopes[0]"),
+        (json!({"name": "x", "scopes": []}), "scopes"),
+        (json!({"name": "x", "scopes": "flows:read"}), "scopes"),
+        (json!({"name": "", "scopes": ["flows:read"]}), "name"),
+        (json!({"scopes": ["flows:read"]}), "name"),
+        (json!({"name": "x"}), "scopes"),
+        (
+            json!({"name": "x", "scopes": ["flows:read"], "expires": 1}),
+            "expires",
+        ),
+    ];
+    for (body, field) in cases {
+        let got = app.send(app.raw(Method::POST, "/keys").json(&body)).await;
+        assert_error(&got, 422, "validation_failed", &[field]);
+    }
+    assert_eq!(
+        app.client.list_keys().await.unwrap().total,
+        1,
+        "nothing was made"
+    );
+}
+
+#[tokio::test]
+async fn a_key_cannot_grant_more_than_it_holds() {
+    let app = spawn_app().await;
+    let limited = app
+        .client_with_scopes(&[Scope::KeysWrite, Scope::FlowsRead])
+        .await;
+    let err = limited
+        .create_key(&NewKey {
+            name: "escalate".into(),
+            scopes: vec![Scope::FlowsWrite],
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(403));
+    assert!(err.to_string().contains("flows:write"), "{err}");
+    let ok = limited
+        .create_key(&NewKey {
+            name: "same".into(),
+            scopes: vec![Scope::FlowsRead],
+        })
+        .await
+        .unwrap();
+    assert_eq!(ok.scopes, vec![Scope::FlowsRead]);
+}

@@ -1,0 +1,9 @@
+//! End-to-end tests of the REST API: the real server on a loopback port with
+//! a fresh SQLite file, driven through the real client and raw HTTP.
+
+mod auth;
+mod errors;
+mod flows;
+mod keys;
+mod reference;
+mod runs;

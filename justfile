@@ -1,0 +1,34 @@
+# Scraper: common tasks. README.md gives the plain cargo commands these wrap.
+
+# List the recipes
+default:
+    @just --list
+
+# Run the server on 127.0.0.1:8080 with ./scraper.db (prints an admin key on first start)
+run *ARGS:
+    cargo run --release -p scraper-server -- {{ARGS}}
+
+# Run the terminal dashboard
+tui *ARGS:
+    cargo run --release -p scraper-tui -- {{ARGS}}
+
+# Build everything, tests included, without running
+check:
+    cargo check --workspace --all-targets
+
+# Run every test (end-to-end tests start the real server on loopback)
+test:
+    cargo test --workspace
+
+# Format the code
+fmt:
+    cargo fmt --all
+
+# Lint as CI does
+lint:
+    cargo fmt --all -- --check
+    cargo clippy --workspace --all-targets -- -D warnings
+
+# Run the benchmarks
+bench:
+    cargo bench --workspace

@@ -1,0 +1,225 @@
+//! The `scraper-server` binary as a user runs it: first start, key commands,
+//! graceful shutdown on SIGTERM, and a restart on the same database.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_scraper-server");
+
+struct Running {
+    child: Child,
+    base: String,
+    stdout: Vec<String>,
+}
+
+/// Starts `scraper-server` in `dir` on a free port and waits for its
+/// "listening" line; returns what it printed until then.
+fn start(dir: &Path, extra: &[&str]) -> Running {
+    let mut child = Command::new(BIN)
+        .args(["--listen", "127.0.0.1:0"])
+        .args(extra)
+        .current_dir(dir)
+        .env_remove("SCRAPER_DATABASE_URL")
+        .env_remove("SCRAPER_LISTEN")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start scraper-server");
+    let (tx, rx) = mpsc::channel();
+    let out = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut stdout = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let line = rx
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .expect("the server prints where it listens");
+        if let Some(rest) = line.split("listening on ").nth(1) {
+            let base = rest.split_whitespace().next().unwrap().to_string();
+            stdout.push(line);
+            return Running {
+                child,
+                base,
+                stdout,
+            };
+        }
+        stdout.push(line);
+    }
+}
+
+fn admin_key(lines: &[String]) -> Option<String> {
+    lines
+        .iter()
+        .map(|l| l.trim())
+        .find(|l| l.starts_with("scr_live_") && !l.contains(' '))
+        .map(str::to_string)
+}
+
+fn keys_cmd(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(BIN)
+        .arg("keys")
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SCRAPER_DATABASE_URL")
+        .output()
+        .expect("run keys command")
+}
+
+fn get(base: &str, path: &str, key: &str) -> u16 {
+    let url = format!("{base}/api{path}");
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        reqwest::Client::new()
+            .get(url)
+            .header("X-API-Key", key)
+            .send()
+            .await
+            .expect("request")
+            .status()
+            .as_u16()
+    })
+}
+
+fn terminate(mut running: Running) -> std::process::ExitStatus {
+    let pid = running.child.id().to_string();
+    let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(killed.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(status) = running.child.try_wait().unwrap() {
+            return status;
+        }
+        assert!(Instant::now() < deadline, "no exit within 10 s of SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn first_start_keys_and_graceful_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+
+    // First start: scraper.db appears beside it, in WAL mode, and an admin key is printed once.
+    let first = start(d, &[]);
+    assert!(
+        d.join("scraper.db").exists(),
+        "scraper.db is created in the working directory"
+    );
+    assert!(
+        d.join("scraper.db-wal").exists(),
+        "the database runs in WAL mode"
+    );
+    let admin = admin_key(&first.stdout).expect("an admin key on first start");
+    let text = first.stdout.join("\n");
+    assert!(
+        text.contains("X-API-Key"),
+        "says how to use the key: {text}"
+    );
+    assert!(
+        text.contains(&format!("curl {}/api/flows", first.base)),
+        "{text}"
+    );
+    assert_eq!(get(&first.base, "/flows", &admin), 200);
+    assert_eq!(get(&first.base, "/keys", &admin), 200);
+
+    // `keys create` prints the key alone on stdout; it works on the running server.
+    let out = keys_cmd(
+        d,
+        &["create", "--name", "ci", "--scopes", "flows:read,runs:read"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "only the key: {stdout:?}");
+    let key = lines[0];
+    assert!(key.starts_with("scr_live_") && key.len() >= 41, "{key}");
+    assert_eq!(get(&first.base, "/flows", key), 200);
+    assert_eq!(get(&first.base, "/keys", key), 403);
+
+    // `keys list` shows keys masked.
+    let out = keys_cmd(d, &["list"]);
+    let listing = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        listing.contains(&format!("scr_live_****{}", &key[key.len() - 4..])),
+        "{listing}"
+    );
+    assert!(
+        !listing.contains(key) && !listing.contains(&admin),
+        "{listing}"
+    );
+    let id = listing
+        .lines()
+        .find(|l| l.contains(" ci "))
+        .and_then(|l| l.split_whitespace().next())
+        .expect("the ci key is listed")
+        .to_string();
+
+    // `keys revoke` takes effect on the running server.
+    let out = keys_cmd(d, &["revoke", &id]);
+    assert!(out.status.success());
+    assert_eq!(get(&first.base, "/flows", key), 401);
+    let out = keys_cmd(d, &["revoke", &id]);
+    assert!(!out.status.success(), "revoking twice fails");
+
+    // Bad scopes are refused with a message naming them, and make nothing.
+    let out = keys_cmd(
+        d,
+        &[
+            "create",
+            "--name",
+            "bad",
+            "--scopes",
+            "flows:read,flows:admin",
+        ],
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("flows:admin"), "{err}");
+    assert!(out.stdout.is_empty());
+
+    // SIGTERM: a clean exit.
+    let status = terminate(first);
+    assert!(status.success(), "exit status {status:?}");
+
+    // Restart on the same database: no new admin key; the old one still works.
+    let second = start(d, &[]);
+    assert_eq!(
+        admin_key(&second.stdout),
+        None,
+        "the admin key is made only once"
+    );
+    assert_eq!(get(&second.base, "/flows", &admin), 200);
+    assert!(terminate(second).success());
+}
+
+#[test]
+fn database_url_flag_and_env_choose_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let url = format!("sqlite://{}", d.join("elsewhere.db").display());
+    let running = start(d, &["--database-url", &url]);
+    assert!(d.join("elsewhere.db").exists());
+    assert!(!d.join("scraper.db").exists());
+    assert!(terminate(running).success());
+
+    let out = Command::new(BIN)
+        .args(["keys", "list"])
+        .current_dir(d)
+        .env("SCRAPER_DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("admin"));
+}

@@ -15,6 +15,16 @@ struct Running {
     stdout: Vec<String>,
 }
 
+/// A failed assertion must not leave a server behind.
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 /// Starts `scraper-server` in `dir` on a free port and waits for its
 /// "listening" line; returns what it printed until then.
 fn start(dir: &Path, extra: &[&str]) -> Running {
@@ -40,9 +50,11 @@ fn start(dir: &Path, extra: &[&str]) -> Running {
     let mut stdout = Vec::new();
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        let line = rx
-            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-            .expect("the server prints where it listens");
+        let Ok(line) = rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) else {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the server did not print where it listens; it printed {stdout:?}");
+        };
         if let Some(rest) = line.split("listening on ").nth(1) {
             let base = rest.split_whitespace().next().unwrap().to_string();
             stdout.push(line);

@@ -1,6 +1,7 @@
 //! Command line: `scraper-server [serve] [options]` and `scraper-server keys ...`.
 
 use clap::{Args, Parser, Subcommand};
+use scraper_server::crawl::PrivateNetworks;
 use std::net::SocketAddr;
 
 #[derive(Debug, Parser)]
@@ -43,6 +44,16 @@ pub struct ServeArgs {
     /// Address to listen on; port 0 picks a free port (printed at start).
     #[arg(long, env = "SCRAPER_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
+    /// Allow fetching loopback, private and link-local addresses: bare, all of
+    /// them; with a list, only those ranges (e.g. 127.0.0.1/32,10.0.0.0/8).
+    #[arg(
+        long,
+        env = "SCRAPER_ALLOW_PRIVATE_NETWORKS",
+        num_args = 0..=1,
+        default_missing_value = "all",
+        value_name = "CIDR,..."
+    )]
+    pub allow_private_networks: Option<PrivateNetworks>,
     #[command(flatten)]
     pub db: DatabaseArgs,
 }

@@ -8,25 +8,55 @@ pub mod crawl;
 pub mod keys;
 pub mod store;
 
+use crawl::{ClientOptions, FetchOptions, PrivateNetworks, UrlPolicy};
 use scraper_common::Scope;
 use std::future::Future;
+use std::sync::Arc;
 use store::Store;
 use tokio::net::TcpListener;
+
+/// How the server behaves, beyond where it listens and what database it uses.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// Which non-public networks may be fetched (none by default).
+    pub private_networks: PrivateNetworks,
+    pub fetch: FetchOptions,
+}
 
 /// What every request handler can reach.
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub store: Store,
+    pub policy: Arc<UrlPolicy>,
+    /// Carries the URL policy itself (resolver, connect guard, redirects).
+    pub http: reqwest::Client,
+    pub fetch: FetchOptions,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: &Config) -> Result<AppState, reqwest::Error> {
+        let policy = Arc::new(UrlPolicy::new(config.private_networks.clone()));
+        let options = ClientOptions {
+            timeout: config.fetch.timeout,
+            ..ClientOptions::default()
+        };
+        let http = crawl::build_client(policy.clone(), &options)?;
+        Ok(AppState {
+            store,
+            policy,
+            http,
+            fetch: config.fetch.clone(),
+        })
+    }
 }
 
 /// Serves the API on `listener` until `shutdown` resolves, then lets open
 /// requests finish.
 pub async fn serve(
-    store: Store,
+    state: AppState,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) {
-    let state = AppState { store };
     let routes = api::routes(&state);
     warp::serve(routes)
         .incoming(listener)

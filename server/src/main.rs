@@ -2,6 +2,7 @@ use anyhow::{Context, Result, bail};
 use clap::Parser;
 use scraper_common::Scope;
 use scraper_server::store::Store;
+use scraper_server::{AppState, Config};
 use std::io::Write;
 use tracing_subscriber::EnvFilter;
 
@@ -62,7 +63,13 @@ async fn serve(args: ServeArgs) -> Result<()> {
     out.flush()?;
     drop(out);
 
-    scraper_server::serve(store.clone(), listener, shutdown_signal()).await;
+    let config = Config {
+        private_networks: args.allow_private_networks.unwrap_or_default(),
+        ..Config::default()
+    };
+    tracing::info!(allowed = %config.private_networks, "private networks as fetch targets");
+    let state = AppState::new(store.clone(), &config).context("building the HTTP client")?;
+    scraper_server::serve(state, listener, shutdown_signal()).await;
     store.close().await;
     tracing::info!("server stopped");
     Ok(())

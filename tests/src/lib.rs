@@ -1,9 +1,12 @@
 //! Test harness: the real server, on a free loopback port, with a fresh
 //! SQLite file, driven through the real client.
 
+pub mod site;
+
 use reqwest::Method;
 use scraper_common::{Client, NewKey, Scope};
 use scraper_server::store::Store;
+use scraper_server::{AppState, Config};
 use std::net::SocketAddr;
 use tempfile::TempDir;
 use tokio::sync::oneshot;
@@ -22,8 +25,22 @@ pub struct TestApp {
     _dir: TempDir,
 }
 
-/// Starts the server on 127.0.0.1:0 with a new database file.
+/// Starts the server on 127.0.0.1:0 with a new database file and the
+/// default configuration (private networks refused).
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(Config::default()).await
+}
+
+/// The server allowed to fetch the sites the tests serve on 127.0.0.1 (only).
+pub async fn spawn_app_on_loopback() -> TestApp {
+    spawn_app_with(Config {
+        private_networks: "127.0.0.1/32".parse().expect("CIDR"),
+        ..Config::default()
+    })
+    .await
+}
+
+pub async fn spawn_app_with(config: Config) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let db_path = dir.path().join("scraper.db");
     let url = format!("sqlite://{}", db_path.display());
@@ -37,7 +54,8 @@ pub async fn spawn_app() -> TestApp {
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
     let (tx, rx) = oneshot::channel::<()>();
-    let server = tokio::spawn(scraper_server::serve(store.clone(), listener, async {
+    let state = AppState::new(store.clone(), &config).expect("app state");
+    let server = tokio::spawn(scraper_server::serve(state, listener, async {
         let _ = rx.await;
     }));
     let client = Client::new(&format!("http://{addr}"), &admin_key).expect("client");

@@ -1,0 +1,134 @@
+//! Websites the tests serve themselves, on 127.0.0.1, for the server to fetch.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use tokio::sync::oneshot;
+use warp::Filter;
+use warp::http::{Response, StatusCode};
+
+/// One canned answer.
+#[derive(Clone, Debug)]
+pub struct Page {
+    pub status: u16,
+    pub content_type: String,
+    pub body: Vec<u8>,
+    /// `Location` header, for redirects.
+    pub location: Option<String>,
+}
+
+impl Page {
+    pub fn html(body: impl Into<String>) -> Page {
+        Page {
+            status: 200,
+            content_type: "text/html; charset=utf-8".into(),
+            body: body.into().into_bytes(),
+            location: None,
+        }
+    }
+
+    pub fn bytes(content_type: &str, body: Vec<u8>) -> Page {
+        Page {
+            status: 200,
+            content_type: content_type.into(),
+            body,
+            location: None,
+        }
+    }
+
+    pub fn redirect(to: &str) -> Page {
+        Page {
+            status: 302,
+            content_type: "text/html".into(),
+            body: Vec::new(),
+            location: Some(to.into()),
+        }
+    }
+}
+
+pub struct TestSite {
+    pub addr: SocketAddr,
+    hits: Arc<AtomicUsize>,
+    _stop: oneshot::Sender<()>,
+}
+
+impl TestSite {
+    /// Serves `pages` by path (`/`, `/list.html`); anything else is a 404.
+    pub async fn pages(pages: Vec<(&str, Page)>) -> TestSite {
+        let pages: Arc<HashMap<String, Page>> = Arc::new(
+            pages
+                .into_iter()
+                .map(|(path, page)| (path.to_string(), page))
+                .collect(),
+        );
+        let hits = Arc::new(AtomicUsize::new(0));
+        let counter = hits.clone();
+        let route = warp::path::full().map(move |path: warp::path::FullPath| {
+            counter.fetch_add(1, Ordering::SeqCst);
+            let Some(page) = pages.get(path.as_str()) else {
+                return Response::builder()
+                    .status(StatusCode::NOT_FOUND)
+                    .header("content-type", "text/html")
+                    .body(b"<h1>Not found</h1>".to_vec())
+                    .unwrap();
+            };
+            let mut response = Response::builder()
+                .status(page.status)
+                .header("content-type", &page.content_type);
+            if let Some(location) = &page.location {
+                response = response.header("location", location);
+            }
+            response.body(page.body.clone()).unwrap()
+        });
+        Self::start(route, hits).await
+    }
+
+    /// Serves the files under `root` (directories answer with index.html).
+    pub async fn dir(root: impl Into<PathBuf>) -> TestSite {
+        let hits = Arc::new(AtomicUsize::new(0));
+        let counter = hits.clone();
+        let route = warp::any()
+            .map(move || {
+                counter.fetch_add(1, Ordering::SeqCst);
+            })
+            .untuple_one()
+            .and(warp::fs::dir(root.into()));
+        Self::start(route, hits).await
+    }
+
+    async fn start<F>(route: F, hits: Arc<AtomicUsize>) -> TestSite
+    where
+        F: Filter + Clone + Send + Sync + 'static,
+        F::Extract: warp::Reply,
+    {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind test site");
+        let addr = listener.local_addr().expect("addr");
+        let (tx, rx) = oneshot::channel::<()>();
+        tokio::spawn(
+            warp::serve(route)
+                .incoming(listener)
+                .graceful(async {
+                    let _ = rx.await;
+                })
+                .run(),
+        );
+        TestSite {
+            addr,
+            hits,
+            _stop: tx,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// How many requests reached the site.
+    pub fn hits(&self) -> usize {
+        self.hits.load(Ordering::SeqCst)
+    }
+}

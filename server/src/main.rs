@@ -43,6 +43,7 @@ async fn serve(args: ServeArgs) -> Result<()> {
     let addr = listener.local_addr()?;
     let base = format!("http://{addr}/api");
 
+    let shutdown = shutdown_signal()?;
     let mut out = std::io::stdout().lock();
     if let Some(key) = scraper_server::bootstrap_admin_key(&store).await? {
         writeln!(
@@ -69,33 +70,35 @@ async fn serve(args: ServeArgs) -> Result<()> {
     };
     tracing::info!(allowed = %config.private_networks, "private networks as fetch targets");
     let state = AppState::new(store.clone(), &config).context("building the HTTP client")?;
-    scraper_server::serve(state, listener, shutdown_signal()).await;
+    scraper_server::serve(state, listener, shutdown).await;
     store.close().await;
     tracing::info!("server stopped");
     Ok(())
 }
 
-/// SIGINT (Ctrl-C) or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut sig) => {
-                sig.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM. The handlers are installed here,
+/// before the server says it is listening, so an early signal is not lost
+/// to the default action (which would skip the graceful shutdown).
+#[cfg(unix)]
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {},
+            _ = terminate.recv() => {},
         }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
-    }
-    tracing::info!("shutting down: finishing open requests");
+        tracing::info!("shutting down: finishing open requests");
+    })
+}
+
+#[cfg(not(unix))]
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down: finishing open requests");
+    })
 }
 
 async fn keys(store: &Store, command: KeysCommand) -> Result<()> {

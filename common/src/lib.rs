@@ -16,7 +16,7 @@ pub mod time;
 
 pub use client::{Client, ClientError};
 pub use envelope::{DataResponse, ErrorBody, ErrorDetail, ListResponse, MessageResponse};
-pub use extract::{ExtractRequest, ExtractResult};
+pub use extract::{ExtractRequest, ExtractResult, FieldSelector};
 pub use flow::{
     FieldType, Flow, FlowFilter, FlowInput, FlowMode, FlowStatus, OutputSchema, Step, StepType,
 };

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod crawl;
+pub mod extract;
 pub mod keys;
 pub mod store;
 

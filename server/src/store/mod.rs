@@ -4,7 +4,10 @@
 
 mod flows;
 mod ids;
+mod items;
 mod keys;
+mod logs;
+mod queue;
 mod runs;
 
 pub use flows::FlowQuery;

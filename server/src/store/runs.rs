@@ -221,17 +221,14 @@ impl Store {
             (RunStatus::Failed, Some(error)) => (LogLevel::Error, format!("Run failed: {error}")),
             (status, _) => (LogLevel::Info, format!("Run {status}")),
         };
-        sqlx::query(
-            "INSERT INTO run_logs (run_id, seq, ts, level, message) \
-             SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ? FROM run_logs WHERE run_id = ?",
-        )
-        .bind(id)
-        .bind(now)
-        .bind(level.as_str())
-        .bind(message)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query(super::logs::APPEND)
+            .bind(id)
+            .bind(now)
+            .bind(level.as_str())
+            .bind(message)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(true)
     }

@@ -1,0 +1,3 @@
+//! Output field types are API types, shared with clients.
+
+pub use scraper_common::{FieldType, OutputSchema as Schema};

@@ -1,6 +1,7 @@
 //! Test harness: the real server, on a free loopback port, with a fresh
 //! SQLite file, driven through the real client.
 
+pub mod bench_site;
 pub mod site;
 
 use reqwest::Method;

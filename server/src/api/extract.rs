@@ -1,14 +1,93 @@
-//! `POST /api/extract`: one-shot extraction.
+//! `POST /api/extract`: fetch one page (or take the HTML sent) and return its
+//! records, without a flow.
 
 use super::auth::Principal;
+use super::body::parse;
 use super::error::ApiError;
+use super::{reply, validate};
 use crate::AppState;
+use crate::crawl::{ErrorKind, FetchError, fetch_page};
+use crate::extract::{self as engine, ExtractSpec};
+use scraper_common::{ExtractRequest, ExtractResult};
 use serde_json::Value;
+use url::Url;
+use warp::http::StatusCode;
 use warp::reply::Response;
 
-/// Not built yet: it says so rather than pretending.
-pub async fn extract(_: AppState, _: Principal, _: Value) -> Result<Response, ApiError> {
-    Err(ApiError::not_implemented(
-        "one-shot extraction is not available in this version yet",
-    ))
+pub async fn extract(state: AppState, _: Principal, body: Value) -> Result<Response, ApiError> {
+    let request: ExtractRequest = parse(body)?;
+    let spec = ExtractSpec {
+        schema: request.schema,
+        instructions: request.instructions,
+        selector: request.selector,
+        fields: request.fields,
+    };
+    let spec = engine::compile(&spec).map_err(|e| ApiError::invalid(e.to_string()))?;
+    if let Some(url) = &request.url {
+        validate::http_url("url", url)?;
+    }
+
+    let (url, base, html, warnings) = match (request.html, request.url) {
+        (Some(html), Some(url)) => {
+            let base = Url::parse(&url).expect("validated above");
+            (Some(url), base, html, Vec::new())
+        }
+        (Some(html), None) => {
+            // No base: relative links cannot be resolved, so url fields stay null.
+            let base = Url::parse("about:blank").expect("a valid URL");
+            let warning = "no `url` given: relative links cannot be made absolute".to_string();
+            (None, base, html, vec![warning])
+        }
+        (None, Some(url)) => {
+            let page = fetch_page(&state.http, &state.policy, &url, &state.fetch)
+                .await
+                .map_err(fetch_error)?;
+            let final_url = page.final_url.to_string();
+            (Some(final_url), page.final_url, page.html, page.warnings)
+        }
+        (None, None) => {
+            return Err(ApiError::invalid(
+                "url: is required (or send the page itself in `html`)",
+            ));
+        }
+    };
+
+    // Parsing and matching are CPU work: keep them off the async workers.
+    let extraction = tokio::task::spawn_blocking(move || engine::extract(&html, &base, &spec))
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "extraction task failed");
+            ApiError::internal()
+        })?;
+    let method = serde_json::to_value(extraction.method)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    Ok(reply::data(ExtractResult {
+        url,
+        extracted_at: chrono::Utc::now(),
+        item_count: extraction.items.len() as u64,
+        items: extraction.items,
+        fields: extraction.schema,
+        method,
+        uncoerced: extraction.uncoerced as u64,
+        warnings,
+    }))
+}
+
+/// Refused or not HTML: 422; the site failed: 502; too slow: 504. The
+/// fetcher's message names the URL or host and the reason.
+fn fetch_error(err: FetchError) -> ApiError {
+    let code = match err.kind() {
+        ErrorKind::Policy => "url_refused",
+        ErrorKind::NotHtml => "not_html",
+        ErrorKind::Dns => "dns_failed",
+        ErrorKind::Connect => "connect_failed",
+        ErrorKind::Timeout => "timeout",
+        ErrorKind::TooManyRedirects => "too_many_redirects",
+        ErrorKind::HttpStatus => "upstream_status",
+        ErrorKind::Network => "fetch_failed",
+    };
+    let status = StatusCode::from_u16(err.http_status()).unwrap_or(StatusCode::BAD_GATEWAY);
+    ApiError::new(status, code, err.to_string())
 }

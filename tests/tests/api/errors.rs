@@ -184,15 +184,3 @@ async fn unknown_routes_and_methods_answer_in_json() {
     let method = app.send(app.raw(Method::DELETE, "/runs")).await;
     assert_error(&method, 405, "method_not_allowed", &[]);
 }
-
-#[tokio::test]
-async fn one_shot_extraction_says_it_is_not_available_yet() {
-    let app = spawn_app().await;
-    let got = app
-        .send(
-            app.raw(Method::POST, "/extract")
-                .json(&json!({"url": "https://example.com"})),
-        )
-        .await;
-    assert_error(&got, 501, "not_implemented", &["not available"]);
-}

@@ -3,6 +3,7 @@
 
 mod auth;
 mod errors;
+mod extract;
 mod flows;
 mod keys;
 mod reference;

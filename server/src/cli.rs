@@ -54,6 +54,18 @@ pub struct ServeArgs {
         value_name = "CIDR,..."
     )]
     pub allow_private_networks: Option<PrivateNetworks>,
+    /// Runs executed at once; 0 makes an API-only node that executes nothing.
+    #[arg(long, env = "SCRAPER_WORKERS", default_value_t = 4)]
+    pub workers: usize,
+    /// `POST /api/runs` answers 429 when more runs than this wait.
+    #[arg(long, env = "SCRAPER_MAX_QUEUED", default_value_t = 1000)]
+    pub max_queued: u64,
+    /// Cost of a run: this many USD per page fetched...
+    #[arg(long, env = "SCRAPER_PRICE_PER_PAGE", default_value_t = 0.0001)]
+    pub price_per_page: f64,
+    /// ...plus this many USD per MB downloaded.
+    #[arg(long, env = "SCRAPER_PRICE_PER_MB", default_value_t = 0.0)]
+    pub price_per_mb: f64,
     #[command(flatten)]
     pub db: DatabaseArgs,
 }

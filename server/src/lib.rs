@@ -5,16 +5,19 @@
 
 pub mod api;
 pub mod crawl;
+pub mod engine;
 pub mod extract;
 pub mod keys;
 pub mod store;
 
 use crawl::{ClientOptions, FetchOptions, PrivateNetworks, UrlPolicy};
+use engine::{Engine, EngineConfig};
 use scraper_common::Scope;
 use std::future::Future;
 use std::sync::Arc;
 use store::Store;
 use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
 
 /// How the server behaves, beyond where it listens and what database it uses.
 #[derive(Debug, Clone, Default)]
@@ -22,6 +25,7 @@ pub struct Config {
     /// Which non-public networks may be fetched (none by default).
     pub private_networks: PrivateNetworks,
     pub fetch: FetchOptions,
+    pub engine: EngineConfig,
 }
 
 /// What every request handler can reach.
@@ -32,6 +36,9 @@ pub struct AppState {
     /// Carries the URL policy itself (resolver, connect guard, redirects).
     pub http: reqwest::Client,
     pub fetch: FetchOptions,
+    pub engine: Engine,
+    /// Fires when the server begins to shut down: workers stop, log streams end.
+    pub shutdown: CancellationToken,
 }
 
 impl AppState {
@@ -42,28 +49,51 @@ impl AppState {
             ..ClientOptions::default()
         };
         let http = crawl::build_client(policy.clone(), &options)?;
+        let shutdown = CancellationToken::new();
+        let ctx = engine::Ctx {
+            store: store.clone(),
+            http: http.clone(),
+            policy: policy.clone(),
+            fetch: config.fetch.clone(),
+            prices: config.engine.prices,
+            log_cap: config.engine.log_cap,
+        };
+        let engine = Engine::new(ctx, config.engine.clone(), shutdown.clone());
         Ok(AppState {
             store,
             policy,
             http,
             fetch: config.fetch.clone(),
+            engine,
+            shutdown,
         })
     }
 }
 
-/// Serves the API on `listener` until `shutdown` resolves, then lets open
-/// requests finish.
+/// Serves the API and runs the engine's workers on `listener` until
+/// `shutdown` resolves; then workers stop (failing the runs they held as
+/// `worker_lost`), log streams end, and open requests finish.
 pub async fn serve(
     state: AppState,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) {
     let routes = api::routes(&state);
+    let mut workers = state.engine.start();
+    let token = state.shutdown.clone();
+    let signal = async move {
+        tokio::select! {
+            _ = shutdown => token.cancel(),
+            _ = token.cancelled() => {}
+        }
+    };
     warp::serve(routes)
         .incoming(listener)
-        .graceful(shutdown)
+        .graceful(signal)
         .run()
         .await;
+    state.shutdown.cancel();
+    while workers.join_next().await.is_some() {}
 }
 
 /// On the very first start (no key was ever made) makes an admin key with

@@ -1,6 +1,7 @@
 use anyhow::{Context, Result, bail};
 use clap::Parser;
 use scraper_common::Scope;
+use scraper_server::engine::{EngineConfig, Prices};
 use scraper_server::store::Store;
 use scraper_server::{AppState, Config};
 use std::io::Write;
@@ -66,8 +67,18 @@ async fn serve(args: ServeArgs) -> Result<()> {
 
     let config = Config {
         private_networks: args.allow_private_networks.unwrap_or_default(),
+        engine: EngineConfig {
+            workers: args.workers,
+            max_queued: args.max_queued,
+            prices: Prices {
+                per_page: args.price_per_page,
+                per_mb: args.price_per_mb,
+            },
+            ..EngineConfig::default()
+        },
         ..Config::default()
     };
+    tracing::info!(workers = args.workers, "run workers");
     tracing::info!(allowed = %config.private_networks, "private networks as fetch targets");
     let state = AppState::new(store.clone(), &config).context("building the HTTP client")?;
     scraper_server::serve(state, listener, shutdown).await;

@@ -6,9 +6,11 @@ pub mod site;
 
 use reqwest::Method;
 use scraper_common::{Client, NewKey, Scope};
+use scraper_server::engine::EngineConfig;
 use scraper_server::store::Store;
 use scraper_server::{AppState, Config};
 use std::net::SocketAddr;
+use std::time::Duration;
 use tempfile::TempDir;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -26,19 +28,44 @@ pub struct TestApp {
     _dir: TempDir,
 }
 
-/// Starts the server on 127.0.0.1:0 with a new database file and the
-/// default configuration (private networks refused).
+/// Starts an API-only server (`--workers 0`: it executes no run, so the
+/// outside URLs of its flows are never fetched) on 127.0.0.1:0 with a new
+/// database file; private networks are refused.
 pub async fn spawn_app() -> TestApp {
-    spawn_app_with(Config::default()).await
-}
-
-/// The server allowed to fetch the sites the tests serve on 127.0.0.1 (only).
-pub async fn spawn_app_on_loopback() -> TestApp {
     spawn_app_with(Config {
-        private_networks: "127.0.0.1/32".parse().expect("CIDR"),
+        engine: EngineConfig {
+            workers: 0,
+            ..test_engine()
+        },
         ..Config::default()
     })
     .await
+}
+
+/// A server that executes runs and may fetch the sites the tests serve on
+/// 127.0.0.1 (and nothing else private).
+pub async fn spawn_app_on_loopback() -> TestApp {
+    spawn_app_with(loopback_config()).await
+}
+
+pub fn loopback_config() -> Config {
+    Config {
+        private_networks: "127.0.0.1/32".parse().expect("CIDR"),
+        engine: test_engine(),
+        ..Config::default()
+    }
+}
+
+/// Short leases and polls, so tests of lost workers and cancels are quick.
+pub fn test_engine() -> EngineConfig {
+    EngineConfig {
+        workers: 2,
+        lease: Duration::from_secs(3),
+        heartbeat: Duration::from_millis(300),
+        sweep_every: Duration::from_millis(300),
+        idle_poll: Duration::from_millis(200),
+        ..EngineConfig::default()
+    }
 }
 
 pub async fn spawn_app_with(config: Config) -> TestApp {

@@ -11,6 +11,7 @@ mod keys;
 mod merge_patch;
 mod query;
 mod reply;
+mod run_data;
 mod runs;
 mod validate;
 
@@ -102,10 +103,38 @@ pub fn routes(app: &AppState) -> BoxedFilter<(Response,)> {
         .or(flows_delete)
         .unify()
         .boxed();
+    let runs_cancel = warp::path!("api" / "runs" / String / "cancel")
+        .and(warp::post())
+        .and(with(Scope::RunsWrite))
+        .then(runs::cancel);
+    let runs_logs = warp::path!("api" / "runs" / String / "logs")
+        .and(warp::get())
+        .and(with(Scope::RunsRead))
+        .and(query::pairs())
+        .then(run_data::logs);
+    let runs_stream = warp::path!("api" / "runs" / String / "logs" / "stream")
+        .and(warp::get())
+        .and(with(Scope::RunsRead))
+        .and(warp::header::optional::<String>("last-event-id"))
+        .and(query::pairs())
+        .then(run_data::stream);
+    let runs_items = warp::path!("api" / "runs" / String / "items")
+        .and(warp::get())
+        .and(with(Scope::RunsRead))
+        .and(query::pairs())
+        .then(run_data::items);
     let runs = runs_list
         .or(runs_create)
         .unify()
         .or(runs_get)
+        .unify()
+        .or(runs_cancel)
+        .unify()
+        .or(runs_logs)
+        .unify()
+        .or(runs_stream)
+        .unify()
+        .or(runs_items)
         .unify()
         .boxed();
     let keys = keys_list

@@ -7,8 +7,9 @@ use super::query::Params;
 use super::reply;
 use crate::AppState;
 use crate::store::RunQuery;
-use scraper_common::{NewRun, Trigger};
+use scraper_common::{NewRun, RunStatus, Trigger};
 use serde_json::Value;
+use warp::http::StatusCode;
 use warp::reply::Response;
 
 pub async fn list(
@@ -31,8 +32,22 @@ pub async fn list(
 /// Queues a run; executing it is the worker pool's job, not this request's.
 pub async fn create(state: AppState, _: Principal, body: Value) -> Result<Response, ApiError> {
     let input: NewRun = parse(body)?;
+    let max = state.engine.config().max_queued;
+    let waiting = state.store.queued_count().await?;
+    if waiting >= max {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "queue_full",
+            format!(
+                "{waiting} runs are already waiting (the limit is {max}, --max-queued); try again later"
+            ),
+        ));
+    }
     match state.store.create_run(&input.flow_id, Trigger::Api).await? {
-        Some(run) => Ok(reply::created(run)),
+        Some(run) => {
+            state.engine.wake();
+            Ok(reply::created(run))
+        }
         None => Err(ApiError::not_found(format!(
             "flowId: no flow with id `{}`",
             input.flow_id
@@ -43,6 +58,36 @@ pub async fn create(state: AppState, _: Principal, body: Value) -> Result<Respon
 pub async fn get(id: String, state: AppState, _: Principal) -> Result<Response, ApiError> {
     match state.store.run_detail(&id).await? {
         Some(detail) => Ok(reply::data(detail)),
-        None => Err(ApiError::not_found(format!("no run with id `{id}`"))),
+        None => Err(not_found(&id)),
     }
+}
+
+/// A queued or running run becomes `cancelled` now; its worker stops at once
+/// (in this process) or at its next heartbeat (in another). Items already
+/// stored are kept. A finished run cannot be cancelled: 409.
+pub async fn cancel(id: String, state: AppState, _: Principal) -> Result<Response, ApiError> {
+    let cancelled = state
+        .store
+        .finish_run(
+            &id,
+            RunStatus::Cancelled,
+            None,
+            Some("cancelled by an API request"),
+        )
+        .await?;
+    let Some(run) = state.store.run(&id).await? else {
+        return Err(not_found(&id));
+    };
+    if !cancelled {
+        return Err(ApiError::conflict(format!(
+            "run {id} is already {} and cannot be cancelled",
+            run.status
+        )));
+    }
+    state.engine.cancel_local(&id);
+    Ok(reply::data(run))
+}
+
+pub fn not_found(id: &str) -> ApiError {
+    ApiError::not_found(format!("no run with id `{id}`"))
 }

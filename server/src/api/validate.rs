@@ -1,7 +1,7 @@
 //! Checks beyond the types: what serde cannot say about a flow or a key.
 
 use super::error::ApiError;
-use scraper_common::{FlowInput, FlowStatus, NewKey};
+use scraper_common::{FlowInput, FlowMode, FlowStatus, NewKey};
 
 const MAX_NAME: usize = 200;
 const MAX_DESCRIPTION: usize = 5_000;
@@ -46,6 +46,17 @@ pub fn flow(input: &FlowInput) -> Result<(), ApiError> {
                 }
             }
         }
+    }
+    // What the steps mean is checked now, not when a run fails on it. Interact
+    // flows may be saved; their runs say that interact mode is not available.
+    if input.mode != FlowMode::Interact {
+        crate::engine::plan::plan(
+            &input.url,
+            input.mode,
+            &input.steps,
+            input.output_schema.as_ref(),
+        )
+        .map_err(ApiError::invalid)?;
     }
     if let Some(schema) = &input.output_schema {
         if schema.len() > MAX_FIELDS {

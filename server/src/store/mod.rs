@@ -12,6 +12,7 @@ mod runs;
 
 pub use flows::FlowQuery;
 pub use keys::{KeyRecord, NewKeyRecord, mask};
+pub use queue::{Claimed, Progress};
 pub use runs::{PREVIEW_ITEMS, RunQuery};
 
 use sqlx::SqlitePool;

@@ -6,7 +6,9 @@ use scraper_server::Config;
 use scraper_server::crawl::FetchOptions;
 use scraper_tests::bench_site::{self, Product};
 use scraper_tests::site::{Page, TestSite};
-use scraper_tests::{assert_error, spawn_app, spawn_app_on_loopback, spawn_app_with};
+use scraper_tests::{
+    assert_error, loopback_config, spawn_app, spawn_app_on_loopback, spawn_app_with,
+};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -287,11 +289,11 @@ async fn fetch_failures_say_what_happened() {
     ])
     .await;
     let app = spawn_app_with(Config {
-        private_networks: "127.0.0.1/32".parse().unwrap(),
         fetch: FetchOptions {
             timeout: Duration::from_millis(500),
             ..FetchOptions::default()
         },
+        ..loopback_config()
     })
     .await;
 

@@ -40,7 +40,7 @@ async fn trigger_a_run_it_waits_queued() {
     assert!(detail.logs[0].message.contains("queued"));
     assert!(detail.output_preview.is_empty());
 
-    // Nothing executes runs yet, and nothing pretends to: it stays queued.
+    // An API-only node (--workers 0) executes nothing, and nothing pretends to.
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert_eq!(
         app.client.get_run(id).await.unwrap().run.status,

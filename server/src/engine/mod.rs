@@ -1,0 +1,265 @@
+//! The run engine: a pool of workers that claim queued runs from the
+//! database, hold them with a renewed lease while they execute, and a sweeper
+//! that fails runs whose worker died. `--workers 0` runs none of it: the node
+//! serves the API and runs wait for a node that executes.
+
+mod execute;
+mod log;
+pub mod plan;
+mod sink;
+
+pub use execute::{Ctx, Outcome, Prices};
+
+use crate::store::Claimed;
+use scraper_common::{LogLevel, RunStatus};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::Notify;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    /// Runs executed at once by this process.
+    pub workers: usize,
+    /// A running run whose lease is older than this is failed as `worker_lost`.
+    pub lease: Duration,
+    /// How often a worker renews its lease and looks for a cancel from elsewhere.
+    pub heartbeat: Duration,
+    /// How often expired leases are looked for.
+    pub sweep_every: Duration,
+    /// How often idle workers look for runs queued by another process.
+    pub idle_poll: Duration,
+    /// `POST /api/runs` answers 429 when more runs than this wait.
+    pub max_queued: u64,
+    pub prices: Prices,
+    /// Log lines kept per run.
+    pub log_cap: u64,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            workers: 4,
+            lease: Duration::from_secs(15),
+            heartbeat: Duration::from_secs(1),
+            sweep_every: Duration::from_secs(5),
+            idle_poll: Duration::from_secs(1),
+            max_queued: 1000,
+            prices: Prices::default(),
+            log_cap: 10_000,
+        }
+    }
+}
+
+/// The handle the API uses: wake workers, cancel a run here at once.
+#[derive(Clone)]
+pub struct Engine {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    ctx: Ctx,
+    config: EngineConfig,
+    /// Unique per process, so a lease names the process that holds it.
+    node: String,
+    wake: Notify,
+    running: Mutex<HashMap<String, CancellationToken>>,
+    shutdown: CancellationToken,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("node", &self.inner.node)
+            .field("config", &self.inner.config)
+            .finish()
+    }
+}
+
+impl Engine {
+    /// `shutdown` stops the workers (and fails the runs they hold).
+    pub fn new(ctx: Ctx, config: EngineConfig, shutdown: CancellationToken) -> Engine {
+        let node = format!(
+            "node-{}-{}",
+            std::process::id(),
+            &crate::keys::generate()[9..17]
+        );
+        Engine {
+            inner: Arc::new(Inner {
+                ctx,
+                config,
+                node,
+                wake: Notify::new(),
+                running: Mutex::new(HashMap::new()),
+                shutdown,
+            }),
+        }
+    }
+
+    pub fn config(&self) -> &EngineConfig {
+        &self.inner.config
+    }
+
+    /// A run was queued: an idle worker here takes it now.
+    pub fn wake(&self) {
+        self.inner.wake.notify_one();
+    }
+
+    /// Stops a run this process executes, at once (the store already says
+    /// `cancelled`; other processes notice at their next heartbeat).
+    pub fn cancel_local(&self, run_id: &str) {
+        if let Some(token) = self.inner.running.lock().expect("lock").get(run_id) {
+            token.cancel();
+        }
+    }
+
+    /// Starts the sweeper and the workers; they stop when the shutdown token
+    /// fires, failing the runs they held so none stays `running`.
+    pub fn start(&self) -> JoinSet<()> {
+        let mut tasks = JoinSet::new();
+        let sweeper = self.inner.clone();
+        tasks.spawn(async move { sweep(sweeper).await });
+        for i in 0..self.inner.config.workers {
+            let inner = self.inner.clone();
+            tasks.spawn(async move { work(inner, i).await });
+        }
+        tasks
+    }
+}
+
+async fn sweep(inner: Arc<Inner>) {
+    loop {
+        match inner.ctx.store.fail_lost_runs().await {
+            Ok(lost) if !lost.is_empty() => {
+                tracing::warn!(runs = ?lost, "failed runs whose worker was lost");
+            }
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "sweeping lost runs"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(inner.config.sweep_every) => {}
+            _ = inner.shutdown.cancelled() => return,
+        }
+    }
+}
+
+async fn work(inner: Arc<Inner>, index: usize) {
+    let worker = format!("{}-w{index}", inner.node);
+    let lease_ms = inner.config.lease.as_millis() as i64;
+    while !inner.shutdown.is_cancelled() {
+        match inner.ctx.store.claim_run(&worker, lease_ms).await {
+            Ok(Some(claimed)) => run(&inner, &worker, claimed).await,
+            Ok(None) => {
+                tokio::select! {
+                    _ = inner.wake.notified() => {}
+                    _ = tokio::time::sleep(inner.config.idle_poll) => {}
+                    _ = inner.shutdown.cancelled() => return,
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "claiming a run");
+                tokio::time::sleep(inner.config.idle_poll).await;
+            }
+        }
+    }
+}
+
+/// Executes one claimed run with its heartbeat, then records how it ended.
+async fn run(inner: &Arc<Inner>, worker: &str, claimed: Claimed) {
+    let store = &inner.ctx.store;
+    let token = inner.shutdown.child_token();
+    inner
+        .running
+        .lock()
+        .expect("lock")
+        .insert(claimed.id.clone(), token.clone());
+
+    // The heartbeat renews the lease; a refused renewal means the run was
+    // cancelled (or failed as lost) elsewhere, so the work stops.
+    let heartbeat = {
+        let (store, token, id, worker) = (
+            store.clone(),
+            token.clone(),
+            claimed.id.clone(),
+            worker.to_string(),
+        );
+        let (every, lease_ms) = (
+            inner.config.heartbeat,
+            inner.config.lease.as_millis() as i64,
+        );
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    _ = tokio::time::sleep(every) => {}
+                    _ = token.cancelled() => return,
+                }
+                match store.renew_lease(&id, &worker, lease_ms).await {
+                    Ok(true) => {}
+                    Ok(false) => return token.cancel(),
+                    Err(e) => tracing::warn!(run = %id, error = %e, "renewing a lease"),
+                }
+            }
+        })
+    };
+
+    let result = match store.flow(&claimed.flow_id).await {
+        Ok(Some(flow)) => execute::execute(&inner.ctx, &claimed.id, &flow, &token).await,
+        Ok(None) => Ok(Outcome {
+            status: RunStatus::Failed,
+            failure_reason: Some("internal"),
+            error: Some("its flow was deleted".into()),
+        }),
+        Err(e) => Err(e),
+    };
+    heartbeat.abort();
+    inner.running.lock().expect("lock").remove(&claimed.id);
+
+    let outcome = match result {
+        Ok(outcome) if inner.shutdown.is_cancelled() && outcome.status != RunStatus::Completed => Outcome {
+            status: RunStatus::Failed,
+            failure_reason: Some("worker_lost"),
+            error: Some("the server shut down before the run finished; items stored until then are kept".into()),
+        },
+        Ok(outcome) => outcome,
+        Err(e) => {
+            tracing::error!(run = %claimed.id, error = %e, "run stopped by a database error");
+            Outcome {
+                status: RunStatus::Failed,
+                failure_reason: Some("internal"),
+                error: Some("a database error stopped the run; the server log has the details".into()),
+            }
+        }
+    };
+    // A run cancelled through the API is already `cancelled`: nothing to record.
+    if outcome.status == RunStatus::Cancelled {
+        return;
+    }
+    let recorded = store
+        .finish_run(
+            &claimed.id,
+            outcome.status,
+            outcome.failure_reason,
+            outcome.error.as_deref(),
+        )
+        .await;
+    match recorded {
+        Ok(true) => {
+            if let Err(e) = store.mark_flow_after_run(&claimed.id, outcome.status).await {
+                tracing::error!(run = %claimed.id, error = %e, "updating the flow's status");
+            }
+        }
+        Ok(false) => {}
+        Err(e) => {
+            tracing::error!(run = %claimed.id, error = %e, "recording the end of a run");
+            let _ = store
+                .append_log(
+                    &claimed.id,
+                    LogLevel::Error,
+                    "could not record the end of the run",
+                )
+                .await;
+        }
+    }
+}

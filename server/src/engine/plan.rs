@@ -1,0 +1,212 @@
+//! What a flow's steps mean when it runs: parsed once, when the flow is saved
+//! (so a wrong setting is a 422 naming it) and again when a run starts.
+
+use crate::extract::{self, CompiledSpec, ExtractSpec, FieldSelector};
+use indexmap::IndexMap;
+use regex::Regex;
+use scraper_common::{Flow, FlowMode, OutputSchema, Step, StepType};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+/// Where the pages of a run come from.
+#[derive(Debug)]
+pub enum Source {
+    /// One page: the flow's URL or a `navigate` step's own.
+    Page { url: String },
+    /// A page and the pages its "next" link leads to.
+    Paginate {
+        url: String,
+        next_selector: String,
+        max_pages: u32,
+    },
+    /// Links followed from the start URL.
+    Crawl {
+        url: String,
+        settings: Map<String, Value>,
+    },
+}
+
+/// What to take from the pages.
+#[derive(Debug)]
+pub struct ExtractRule {
+    /// Only pages whose absolute URL this pattern finds something in.
+    pub pages: Option<Regex>,
+    pub spec: CompiledSpec,
+}
+
+#[derive(Debug)]
+pub struct Plan {
+    pub source: Source,
+    pub extracts: Vec<ExtractRule>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct NavigateSettings {
+    url: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct PaginateSettings {
+    next_selector: String,
+    #[serde(default = "default_paginate_pages")]
+    max_pages: u32,
+}
+
+fn default_paginate_pages() -> u32 {
+    10
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ExtractSettings {
+    pages: Option<String>,
+    selector: Option<String>,
+    fields: Option<IndexMap<String, FieldSelector>>,
+    instructions: Option<String>,
+}
+
+/// A step's settings, typed; the error names the step and the setting.
+fn settings<T: DeserializeOwned>(i: usize, step: &Step) -> Result<T, String> {
+    let value = Value::Object(step.settings.clone());
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if path == "." {
+            format!("steps[{i}] ({}): {inner}", step.kind)
+        } else {
+            format!("steps[{i}].{path}: {inner}")
+        }
+    })
+}
+
+/// Builds the plan of a flow, or says which step or setting is wrong.
+pub fn plan(
+    flow_url: &str,
+    mode: FlowMode,
+    steps: &[Step],
+    schema: Option<&OutputSchema>,
+) -> Result<Plan, String> {
+    if mode == FlowMode::Interact {
+        return Err(
+            "interact mode (headless Chromium) is not available in this version yet".to_string(),
+        );
+    }
+    let mut source: Option<Source> = None;
+    let mut extracts = Vec::new();
+    for (i, step) in steps.iter().enumerate() {
+        match step.kind {
+            StepType::Navigate => {
+                let s: NavigateSettings = settings(i, step)?;
+                if source.is_some() {
+                    return Err(format!(
+                        "steps[{i}]: navigate comes first, once (before crawl or paginate)"
+                    ));
+                }
+                source = Some(Source::Page {
+                    url: s.url.unwrap_or_else(|| flow_url.to_string()),
+                });
+            }
+            StepType::Paginate => {
+                let s: PaginateSettings = settings(i, step)?;
+                let url = match source.take() {
+                    None => flow_url.to_string(),
+                    Some(Source::Page { url }) => url,
+                    Some(_) => {
+                        return Err(format!(
+                            "steps[{i}]: paginate follows a navigate step (or the start URL), not a crawl"
+                        ));
+                    }
+                };
+                scraper::Selector::parse(&s.next_selector).map_err(|_| {
+                    format!(
+                        "steps[{i}].nextSelector: `{}` is not a valid CSS selector",
+                        s.next_selector
+                    )
+                })?;
+                if s.max_pages == 0 {
+                    return Err(format!("steps[{i}].maxPages: must be at least 1"));
+                }
+                source = Some(Source::Paginate {
+                    url,
+                    next_selector: s.next_selector,
+                    max_pages: s.max_pages,
+                });
+            }
+            StepType::Crawl => {
+                // A crawl starts where a navigate step went, else at the flow's URL.
+                let url = match source.take() {
+                    None => flow_url.to_string(),
+                    Some(Source::Page { url }) => url,
+                    Some(_) => {
+                        return Err(format!(
+                            "steps[{i}]: a flow has one crawl, and not after paginate"
+                        ));
+                    }
+                };
+                source = Some(Source::Crawl {
+                    url,
+                    settings: step.settings.clone(),
+                });
+            }
+            StepType::Extract => {
+                let s: ExtractSettings = settings(i, step)?;
+                let pages = s
+                    .pages
+                    .map(|p| {
+                        Regex::new(&p).map_err(|e| {
+                            format!(
+                                "steps[{i}].pages: `{p}` is not a valid regular expression: {e}"
+                            )
+                        })
+                    })
+                    .transpose()?;
+                let spec = ExtractSpec {
+                    schema: schema.cloned(),
+                    instructions: s.instructions,
+                    selector: s.selector,
+                    fields: s.fields,
+                };
+                let spec = extract::compile(&spec).map_err(|e| format!("steps[{i}].{e}"))?;
+                extracts.push(ExtractRule { pages, spec });
+            }
+            StepType::Click
+            | StepType::Type
+            | StepType::Wait
+            | StepType::Scroll
+            | StepType::Screenshot => {
+                return Err(format!(
+                    "steps[{i}]: `{}` steps drive a browser (interact mode), which is not available in this version yet",
+                    step.kind
+                ));
+            }
+        }
+    }
+    if extracts.is_empty() {
+        // A flow without an extract step extracts from every page with its schema.
+        let spec = ExtractSpec {
+            schema: schema.cloned(),
+            ..ExtractSpec::default()
+        };
+        let spec = extract::compile(&spec).map_err(|e| format!("outputSchema: {}", e.message))?;
+        extracts.push(ExtractRule { pages: None, spec });
+    }
+    Ok(Plan {
+        source: source.unwrap_or(Source::Page {
+            url: flow_url.to_string(),
+        }),
+        extracts,
+    })
+}
+
+/// The plan of a stored flow.
+pub fn of_flow(flow: &Flow) -> Result<Plan, String> {
+    plan(
+        &flow.url,
+        flow.mode,
+        &flow.steps,
+        flow.output_schema.as_ref(),
+    )
+}

@@ -139,8 +139,43 @@ impl TestApp {
         (status, body)
     }
 
+    /// Polls a run until it has finished (or panics after `within`).
+    pub async fn wait_finished(&self, run_id: &str, within: Duration) -> scraper_common::RunDetail {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let detail = self.client.get_run(run_id).await.expect("get run");
+            if detail.run.status.is_finished() {
+                return detail;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "run {run_id} still {} after {within:?}: {:#?}",
+                detail.run.status,
+                detail.logs
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Polls a run until it is `running`.
+    pub async fn wait_running(&self, run_id: &str) {
+        for _ in 0..200 {
+            let run = self.client.get_run(run_id).await.expect("get run").run;
+            if run.status == scraper_common::RunStatus::Running {
+                return;
+            }
+            assert!(
+                !run.status.is_finished(),
+                "run {run_id} ended {}",
+                run.status
+            );
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("run {run_id} never started");
+    }
+
     /// Stops the server gracefully and waits for it.
-    pub async fn stop(mut self) {
+    pub async fn stop(&mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 use tokio::sync::oneshot;
 use warp::Filter;
 use warp::http::{Response, StatusCode};
@@ -17,6 +18,8 @@ pub struct Page {
     pub body: Vec<u8>,
     /// `Location` header, for redirects.
     pub location: Option<String>,
+    /// How long the site thinks before answering.
+    pub delay: Duration,
 }
 
 impl Page {
@@ -26,6 +29,7 @@ impl Page {
             content_type: "text/html; charset=utf-8".into(),
             body: body.into().into_bytes(),
             location: None,
+            delay: Duration::ZERO,
         }
     }
 
@@ -35,6 +39,7 @@ impl Page {
             content_type: content_type.into(),
             body,
             location: None,
+            delay: Duration::ZERO,
         }
     }
 
@@ -44,7 +49,13 @@ impl Page {
             content_type: "text/html".into(),
             body: Vec::new(),
             location: Some(to.into()),
+            delay: Duration::ZERO,
         }
+    }
+
+    /// The same page, answered after `delay`.
+    pub fn slow(self, delay: Duration) -> Page {
+        Page { delay, ..self }
     }
 }
 
@@ -65,22 +76,27 @@ impl TestSite {
         );
         let hits = Arc::new(AtomicUsize::new(0));
         let counter = hits.clone();
-        let route = warp::path::full().map(move |path: warp::path::FullPath| {
-            counter.fetch_add(1, Ordering::SeqCst);
-            let Some(page) = pages.get(path.as_str()) else {
-                return Response::builder()
-                    .status(StatusCode::NOT_FOUND)
-                    .header("content-type", "text/html")
-                    .body(b"<h1>Not found</h1>".to_vec())
-                    .unwrap();
-            };
-            let mut response = Response::builder()
-                .status(page.status)
-                .header("content-type", &page.content_type);
-            if let Some(location) = &page.location {
-                response = response.header("location", location);
+        let route = warp::path::full().then(move |path: warp::path::FullPath| {
+            let pages = pages.clone();
+            let counter = counter.clone();
+            async move {
+                counter.fetch_add(1, Ordering::SeqCst);
+                let Some(page) = pages.get(path.as_str()) else {
+                    return Response::builder()
+                        .status(StatusCode::NOT_FOUND)
+                        .header("content-type", "text/html")
+                        .body(b"<h1>Not found</h1>".to_vec())
+                        .unwrap();
+                };
+                tokio::time::sleep(page.delay).await;
+                let mut response = Response::builder()
+                    .status(page.status)
+                    .header("content-type", &page.content_type);
+                if let Some(location) = &page.location {
+                    response = response.header("location", location);
+                }
+                response.body(page.body.clone()).unwrap()
             }
-            response.body(page.body.clone()).unwrap()
         });
         Self::start(route, hits).await
     }

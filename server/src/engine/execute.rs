@@ -116,7 +116,16 @@ impl Tally<'_> {
             self.log.warn(warning).await?;
         }
         self.uncoerced += extracted.uncoerced;
+        let stored = self.sink.stored;
         self.sink.push(extracted.items).await?;
+        if self.sink.stored != stored {
+            // Counters follow the items that are really stored.
+            self.sync_counters();
+            self.ctx
+                .store
+                .record_progress(self.run_id, &self.progress)
+                .await?;
+        }
         self.report(false).await
     }
 

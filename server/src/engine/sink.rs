@@ -3,8 +3,11 @@
 
 use crate::store::{Result, Store};
 use serde_json::{Map, Value};
+use std::time::{Duration, Instant};
 
 const BATCH: usize = 500;
+/// Items never wait longer than this for the database (once another page comes).
+const MAX_WAIT: Duration = Duration::from_millis(500);
 
 pub struct ItemSink {
     store: Store,
@@ -12,6 +15,8 @@ pub struct ItemSink {
     buffer: Vec<Map<String, Value>>,
     /// Items stored so far.
     pub stored: u64,
+    /// `None` until the first flush, so the first items are visible at once.
+    last_flush: Option<Instant>,
 }
 
 impl ItemSink {
@@ -21,6 +26,7 @@ impl ItemSink {
             run_id: run_id.to_string(),
             buffer: Vec::with_capacity(BATCH),
             stored: 0,
+            last_flush: None,
         }
     }
 
@@ -31,7 +37,8 @@ impl ItemSink {
 
     pub async fn push(&mut self, items: Vec<Map<String, Value>>) -> Result<()> {
         self.buffer.extend(items);
-        if self.buffer.len() >= BATCH {
+        let waited = self.last_flush.is_none_or(|at| at.elapsed() >= MAX_WAIT);
+        if self.buffer.len() >= BATCH || waited {
             self.flush().await?;
         }
         Ok(())
@@ -46,6 +53,7 @@ impl ItemSink {
             .await?;
         self.stored += self.buffer.len() as u64;
         self.buffer.clear();
+        self.last_flush = Some(Instant::now());
         Ok(())
     }
 }

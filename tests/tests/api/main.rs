@@ -3,6 +3,7 @@
 
 mod auth;
 mod errors;
+mod execution;
 mod extract;
 mod flows;
 mod keys;

@@ -1,0 +1,555 @@
+//! Runs that really run: the server's workers fetch pages that the tests
+//! serve on 127.0.0.1, extract, store, log, and end honestly.
+
+use reqwest::Method;
+use scraper_common::{FlowInput, FlowMode, FlowStatus, RunStatus};
+use scraper_server::Config;
+use scraper_server::crawl::FetchOptions;
+use scraper_server::engine::EngineConfig;
+use scraper_tests::site::{Page, TestSite};
+use scraper_tests::{
+    TestApp, assert_error, loopback_config, spawn_app_on_loopback, spawn_app_with,
+};
+use serde_json::{Value, json};
+use std::time::Duration;
+
+const WAIT: Duration = Duration::from_secs(20);
+
+fn cards(names: &[(&str, &str)], next: Option<&str>) -> String {
+    let mut html = String::from("<html><body><div class=\"products\">");
+    for (name, price) in names {
+        html.push_str(&format!(
+            "<div class=\"card\"><h2 class=\"name\">{name}</h2><span class=\"price\">{price}</span></div>"
+        ));
+    }
+    html.push_str("</div>");
+    if let Some(next) = next {
+        html.push_str(&format!("<a class=\"next\" href=\"{next}\">Next</a>"));
+    }
+    html.push_str("</body></html>");
+    html
+}
+
+async fn flow(app: &TestApp, url: String, steps: Value) -> String {
+    let mut input = FlowInput::new("shop", url);
+    input.steps = serde_json::from_value(steps).unwrap();
+    input.output_schema =
+        Some(serde_json::from_value(json!({"name": "string", "price": "number"})).unwrap());
+    input.status = Some(FlowStatus::Active);
+    app.client.create_flow(&input).await.unwrap().id
+}
+
+#[tokio::test]
+async fn a_run_fetches_extracts_and_completes() {
+    let page = cards(
+        &[
+            ("Lamp", "$10.00"),
+            ("Desk, oak", "$1,299.50"),
+            ("Mug \"big\"", "$4"),
+        ],
+        None,
+    );
+    let site = TestSite::pages(vec![("/shop", Page::html(page))]).await;
+    let app = spawn_app_on_loopback().await;
+    let flow_id = flow(
+        &app,
+        site.url("/shop"),
+        json!([{"type": "navigate"}, {"type": "extract", "label": "cards"}]),
+    )
+    .await;
+    let run = app.client.create_run(&flow_id).await.unwrap();
+    let done = app.wait_finished(&run.id, WAIT).await;
+    let r = &done.run;
+    assert_eq!(r.status, RunStatus::Completed, "{:#?}", done.logs);
+    assert_eq!(
+        (r.pages_fetched, r.pages_failed, r.items_extracted),
+        (1, 0, 3)
+    );
+    assert!(r.bytes_downloaded > 100);
+    assert!(r.duration.is_some() && r.finished_at.is_some());
+    assert_eq!(r.cost, 0.0001, "one page at the default $0.0001 a page");
+    assert_eq!(r.failure_reason, None);
+    assert_eq!(done.output_preview.len(), 3);
+    assert_eq!(
+        done.output_preview[1],
+        json!({"name": "Desk, oak", "price": 1299.5})
+            .as_object()
+            .unwrap()
+            .clone()
+    );
+    let messages: Vec<&str> = done.logs.iter().map(|l| l.message.as_str()).collect();
+    assert!(
+        messages.iter().any(|m| m.starts_with("Run started")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("Summary: 1 pages fetched, 0 failed, 3 items")),
+        "{messages:?}"
+    );
+    let seqs: Vec<u64> = done.logs.iter().map(|l| l.seq).collect();
+    assert_eq!(seqs, (1..=seqs.len() as u64).collect::<Vec<_>>());
+
+    let f = app.client.get_flow(&flow_id).await.unwrap();
+    assert_eq!((f.total_runs, f.success_rate), (1, Some(100.0)));
+
+    // The data set in three formats.
+    let (status, json_items) = app
+        .send(app.raw(Method::GET, &format!("/runs/{}/items", run.id)))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(json_items["total"], 3);
+    assert_eq!(
+        json_items["data"][2],
+        json!({"name": "Mug \"big\"", "price": 4.0})
+    );
+    let text = |format: &'static str| {
+        let req = app.raw(
+            Method::GET,
+            &format!("/runs/{}/items?format={format}", run.id),
+        );
+        async move { req.send().await.unwrap().text().await.unwrap() }
+    };
+    let ndjson = text("ndjson").await;
+    assert_eq!(ndjson.lines().count(), 3);
+    assert_eq!(
+        serde_json::from_str::<Value>(ndjson.lines().next().unwrap()).unwrap(),
+        json!({"name": "Lamp", "price": 10.0})
+    );
+    let csv = text("csv").await;
+    assert_eq!(
+        csv,
+        "name,price\r\nLamp,10.0\r\n\"Desk, oak\",1299.5\r\n\"Mug \"\"big\"\"\",4.0\r\n"
+    );
+    let (_, page) = app
+        .send(app.raw(
+            Method::GET,
+            &format!("/runs/{}/items?limit=1&offset=1", run.id),
+        ))
+        .await;
+    assert_eq!(
+        page["data"],
+        json!([{"name": "Desk, oak", "price": 1299.5}])
+    );
+    assert_eq!(page["total"], 3);
+    let bad = app
+        .send(app.raw(Method::GET, &format!("/runs/{}/items?format=xml", run.id)))
+        .await;
+    assert_error(&bad, 400, "bad_request", &["format"]);
+
+    // Logs after a sequence number.
+    let (_, later) = app
+        .send(app.raw(Method::GET, &format!("/runs/{}/logs?after=2", run.id)))
+        .await;
+    assert_eq!(later["data"][0]["seq"], 3);
+    assert_eq!(
+        later["total"].as_u64().unwrap() as usize,
+        done.logs.len() - 2
+    );
+}
+
+#[tokio::test]
+async fn paginate_follows_next_links_up_to_its_limit() {
+    let site = TestSite::pages(vec![
+        (
+            "/p1",
+            Page::html(cards(&[("A", "$1"), ("B", "$2")], Some("/p2"))),
+        ),
+        (
+            "/p2",
+            Page::html(cards(&[("C", "$3"), ("D", "$4")], Some("p3"))),
+        ),
+        (
+            "/p3",
+            Page::html(cards(&[("E", "$5"), ("F", "$6")], Some("/p1"))),
+        ),
+    ])
+    .await;
+    let app = spawn_app_on_loopback().await;
+    let two = flow(
+        &app,
+        site.url("/p1"),
+        json!([{"type": "paginate", "nextSelector": "a.next", "maxPages": 2}]),
+    )
+    .await;
+    let done = app
+        .wait_finished(&app.client.create_run(&two).await.unwrap().id, WAIT)
+        .await;
+    assert_eq!(done.run.status, RunStatus::Completed);
+    assert_eq!((done.run.pages_fetched, done.run.items_extracted), (2, 4));
+
+    // Without a limit it stops at the loop back to /p1.
+    let all = flow(
+        &app,
+        site.url("/p1"),
+        json!([{"type": "paginate", "nextSelector": "a.next"}]),
+    )
+    .await;
+    let done = app
+        .wait_finished(&app.client.create_run(&all).await.unwrap().id, WAIT)
+        .await;
+    assert_eq!((done.run.pages_fetched, done.run.items_extracted), (3, 6));
+    assert_eq!(site.hits(), 5);
+}
+
+#[tokio::test]
+async fn a_layout_change_fails_the_run_and_the_flow_recovers() {
+    let site = TestSite::pages(vec![
+        (
+            "/new-layout",
+            Page::html("<html><body><p>We moved things around.</p></body></html>"),
+        ),
+        ("/shop", Page::html(cards(&[("Lamp", "$10")], None))),
+    ])
+    .await;
+    let app = spawn_app_on_loopback().await;
+    let flow_id = flow(&app, site.url("/new-layout"), json!([])).await;
+    let done = app
+        .wait_finished(&app.client.create_run(&flow_id).await.unwrap().id, WAIT)
+        .await;
+    assert_eq!(done.run.status, RunStatus::Failed);
+    assert_eq!(done.run.failure_reason.as_deref(), Some("empty_extraction"));
+    assert!(done.run.error.as_deref().unwrap().contains("no items"));
+    assert_eq!(done.run.pages_fetched, 1);
+    assert_eq!(
+        app.client.get_flow(&flow_id).await.unwrap().status,
+        FlowStatus::Error
+    );
+
+    app.client
+        .update_flow(&flow_id, &json!({"url": site.url("/shop")}))
+        .await
+        .unwrap();
+    let done = app
+        .wait_finished(&app.client.create_run(&flow_id).await.unwrap().id, WAIT)
+        .await;
+    assert_eq!(done.run.status, RunStatus::Completed);
+    let f = app.client.get_flow(&flow_id).await.unwrap();
+    assert_eq!(
+        f.status,
+        FlowStatus::Active,
+        "a completed run makes an erroring flow active again"
+    );
+    assert_eq!(f.success_rate, Some(50.0));
+}
+
+#[tokio::test]
+async fn unreachable_refused_and_slow_sites_fail_with_their_reason() {
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let site = TestSite::pages(vec![
+        (
+            "/slow",
+            Page::html(cards(&[("A", "$1")], None)).slow(Duration::from_secs(5)),
+        ),
+        (
+            "/gone",
+            Page {
+                status: 404,
+                ..Page::html("gone")
+            },
+        ),
+    ])
+    .await;
+    let app = spawn_app_with(Config {
+        fetch: FetchOptions {
+            timeout: Duration::from_millis(500),
+            ..FetchOptions::default()
+        },
+        ..loopback_config()
+    })
+    .await;
+    let cases = [
+        (
+            format!("http://127.0.0.1:{closed}/"),
+            "unreachable",
+            format!("127.0.0.1:{closed}"),
+        ),
+        (
+            format!("http://127.0.0.2:{}/", site.addr.port()),
+            "blocked",
+            "127.0.0.2".to_string(),
+        ),
+        (site.url("/slow"), "timeout", "/slow".to_string()),
+        (site.url("/gone"), "unreachable", "404".to_string()),
+    ];
+    for (url, reason, words) in cases {
+        let flow_id = flow(&app, url.clone(), json!([])).await;
+        let done = app
+            .wait_finished(&app.client.create_run(&flow_id).await.unwrap().id, WAIT)
+            .await;
+        assert_eq!(done.run.status, RunStatus::Failed, "{url}");
+        assert_eq!(
+            done.run.failure_reason.as_deref(),
+            Some(reason),
+            "{url}: {:?}",
+            done.run.error
+        );
+        assert!(
+            done.run.error.as_deref().unwrap().contains(&words),
+            "{url}: {:?}",
+            done.run.error
+        );
+        assert!(
+            done.logs
+                .iter()
+                .any(|l| l.level == scraper_common::LogLevel::Warn && l.message.contains(&url)),
+            "the failed page is logged with its URL: {:#?}",
+            done.logs
+        );
+    }
+}
+
+#[tokio::test]
+async fn modes_and_steps_not_built_yet_fail_saying_so() {
+    let site = TestSite::pages(vec![("/", Page::html(cards(&[("A", "$1")], None)))]).await;
+    let app = spawn_app_on_loopback().await;
+    let mut input = FlowInput::new("browser", site.url("/"));
+    input.mode = FlowMode::Interact;
+    input.steps = serde_json::from_value(json!([{"type": "click", "selector": "button"}])).unwrap();
+    let interact = app.client.create_flow(&input).await.unwrap();
+    let done = app
+        .wait_finished(&app.client.create_run(&interact.id).await.unwrap().id, WAIT)
+        .await;
+    assert_eq!(done.run.failure_reason.as_deref(), Some("unsupported"));
+    assert!(done.run.error.as_deref().unwrap().contains("interact mode"));
+    assert_eq!(site.hits(), 0, "nothing pretended to browse");
+
+    // A browser step in an extract flow is refused when the flow is saved.
+    let got = app
+        .send(app.raw(Method::POST, "/flows").json(&json!({
+            "name": "x", "url": site.url("/"), "steps": [{"type": "click"}]
+        })))
+        .await;
+    assert_error(&got, 422, "validation_failed", &["steps[0]", "click"]);
+    // Settings are checked when the flow is saved, naming the step.
+    let got = app
+        .send(app.raw(Method::POST, "/flows").json(&json!({
+            "name": "x", "url": site.url("/"), "steps": [{"type": "paginate", "nextSelectr": "a"}]
+        })))
+        .await;
+    assert_error(&got, 422, "validation_failed", &["steps[0]", "nextSelectr"]);
+}
+
+#[tokio::test]
+async fn cancel_stops_a_running_run_within_two_seconds() {
+    let site = TestSite::pages(vec![(
+        "/slow",
+        Page::html(cards(&[("A", "$1")], None)).slow(Duration::from_secs(10)),
+    )])
+    .await;
+    let app = spawn_app_on_loopback().await;
+    let flow_id = flow(&app, site.url("/slow"), json!([])).await;
+    let run = app.client.create_run(&flow_id).await.unwrap();
+    app.wait_running(&run.id).await;
+    let (status, body) = app
+        .send(app.raw(Method::POST, &format!("/runs/{}/cancel", run.id)))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"]["status"], "cancelled");
+    let done = app.wait_finished(&run.id, Duration::from_secs(2)).await;
+    assert_eq!(done.run.status, RunStatus::Cancelled);
+    // The worker is free again: the next run starts at once.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        app.client.get_run(&run.id).await.unwrap().run.status,
+        RunStatus::Cancelled,
+        "nothing overwrote it"
+    );
+
+    let again = app
+        .send(app.raw(Method::POST, &format!("/runs/{}/cancel", run.id)))
+        .await;
+    assert_error(&again, 409, "conflict", &["cancelled"]);
+    let unknown = app
+        .send(app.raw(Method::POST, "/runs/run-404/cancel"))
+        .await;
+    assert_error(&unknown, 404, "not_found", &["run-404"]);
+}
+
+#[tokio::test]
+async fn an_api_only_node_queues_cancels_and_limits_the_queue() {
+    let app = spawn_app_with(Config {
+        engine: EngineConfig {
+            workers: 0,
+            max_queued: 2,
+            ..scraper_tests::test_engine()
+        },
+        ..Config::default()
+    })
+    .await;
+    let f = app
+        .client
+        .create_flow(&FlowInput::new("f", "https://example.com/"))
+        .await
+        .unwrap();
+    let first = app.client.create_run(&f.id).await.unwrap();
+    app.client.create_run(&f.id).await.unwrap();
+    let full = app
+        .send(
+            app.raw(Method::POST, "/runs")
+                .json(&json!({"flowId": f.id})),
+        )
+        .await;
+    assert_error(&full, 429, "queue_full", &["2"]);
+
+    let cancelled = app
+        .send(app.raw(Method::POST, &format!("/runs/{}/cancel", first.id)))
+        .await;
+    assert_eq!(cancelled.0, 200);
+    assert_eq!(
+        app.client.get_run(&first.id).await.unwrap().run.status,
+        RunStatus::Cancelled
+    );
+    // A place in the queue is free again.
+    app.client.create_run(&f.id).await.unwrap();
+}
+
+#[tokio::test]
+async fn the_log_stream_tails_a_run_live_and_resumes() {
+    let slow = Duration::from_millis(400);
+    let site = TestSite::pages(vec![
+        (
+            "/p1",
+            Page::html(cards(&[("A", "$1")], Some("/p2"))).slow(slow),
+        ),
+        (
+            "/p2",
+            Page::html(cards(&[("B", "$2")], Some("/p3"))).slow(slow),
+        ),
+        ("/p3", Page::html(cards(&[("C", "$3")], None)).slow(slow)),
+    ])
+    .await;
+    let app = spawn_app_on_loopback().await;
+    let flow_id = flow(
+        &app,
+        site.url("/p1"),
+        json!([{"type": "paginate", "nextSelector": "a.next"}]),
+    )
+    .await;
+    let run = app.client.create_run(&flow_id).await.unwrap();
+
+    let events = read_sse(&app, &run.id, None).await;
+    let (last_kind, last_data) = events.last().unwrap().clone();
+    assert_eq!(last_kind, "end");
+    assert_eq!(
+        serde_json::from_str::<Value>(&last_data).unwrap()["status"],
+        "completed"
+    );
+    let logs: Vec<Value> = events
+        .iter()
+        .filter(|(kind, _)| kind == "log")
+        .map(|(_, data)| serde_json::from_str(data).unwrap())
+        .collect();
+    let seqs: Vec<u64> = logs.iter().map(|l| l["seq"].as_u64().unwrap()).collect();
+    assert_eq!(
+        seqs,
+        (1..=seqs.len() as u64).collect::<Vec<_>>(),
+        "every line, in order"
+    );
+    assert!(
+        logs.last().unwrap()["message"]
+            .as_str()
+            .unwrap()
+            .contains("Run completed")
+    );
+    assert!(
+        logs.iter()
+            .any(|l| l["message"].as_str().unwrap().starts_with("Summary"))
+    );
+
+    // Last-Event-ID resumes after the line it names.
+    let resumed = read_sse(&app, &run.id, Some(2)).await;
+    let first = &resumed[0];
+    assert_eq!(serde_json::from_str::<Value>(&first.1).unwrap()["seq"], 3);
+    assert_eq!(resumed.len(), events.len() - 2);
+}
+
+/// Reads a run's SSE stream to its end: (event, data) pairs.
+async fn read_sse(
+    app: &TestApp,
+    run_id: &str,
+    last_event_id: Option<u64>,
+) -> Vec<(String, String)> {
+    use futures_util::StreamExt;
+    let mut request = app.raw(Method::GET, &format!("/runs/{run_id}/logs/stream"));
+    if let Some(id) = last_event_id {
+        request = request.header("Last-Event-ID", id.to_string());
+    }
+    let response = request.send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/event-stream")
+    );
+    let mut body = response.bytes_stream();
+    let mut text = String::new();
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while let Ok(Some(chunk)) = tokio::time::timeout_at(deadline, body.next()).await {
+        text.push_str(&String::from_utf8_lossy(&chunk.unwrap()));
+    }
+    text.split("\n\n")
+        .filter_map(|block| {
+            let mut kind = None;
+            let mut data = None;
+            for line in block.lines() {
+                if let Some(v) = line.strip_prefix("event:") {
+                    kind = Some(v.trim().to_string());
+                }
+                if let Some(v) = line.strip_prefix("data:") {
+                    data = Some(v.trim_start().to_string());
+                }
+            }
+            Some((kind?, data?))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_server_stopping_mid_run_fails_it_as_worker_lost_and_keeps_the_rest() {
+    let site = TestSite::pages(vec![
+        (
+            "/p1",
+            Page::html(cards(&[("A", "$1"), ("B", "$2")], Some("/p2"))),
+        ),
+        (
+            "/p2",
+            Page::html(cards(&[("C", "$3")], None)).slow(Duration::from_secs(30)),
+        ),
+    ])
+    .await;
+    let mut app = spawn_app_on_loopback().await;
+    let flow_id = flow(
+        &app,
+        site.url("/p1"),
+        json!([{"type": "paginate", "nextSelector": "a.next"}]),
+    )
+    .await;
+    let one_page = flow(&app, site.url("/p1"), json!([])).await;
+    let done_before = app.client.create_run(&one_page).await.unwrap();
+    app.wait_finished(&done_before.id, WAIT).await;
+    let run = app.client.create_run(&flow_id).await.unwrap();
+    app.wait_running(&run.id).await;
+    // Wait for the first page's items to be stored.
+    while app.store.item_count(&run.id).await.unwrap() < 2 {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    app.stop().await;
+
+    let lost = app.store.run(&run.id).await.unwrap().unwrap();
+    assert_eq!(lost.status, RunStatus::Failed);
+    assert_eq!(lost.failure_reason.as_deref(), Some("worker_lost"));
+    assert_eq!(
+        app.store.item_count(&run.id).await.unwrap(),
+        2,
+        "items stored are kept"
+    );
+    let earlier = app.store.run(&done_before.id).await.unwrap().unwrap();
+    assert_eq!(earlier.status, RunStatus::Completed, "nothing else changed");
+    assert_eq!(app.store.item_count(&done_before.id).await.unwrap(), 2);
+}

@@ -57,6 +57,10 @@ pub struct ServeArgs {
     /// Runs executed at once; 0 makes an API-only node that executes nothing.
     #[arg(long, env = "SCRAPER_WORKERS", default_value_t = 4)]
     pub workers: usize,
+    /// Seconds without a heartbeat after which a running run counts as lost
+    /// (its worker crashed) and is failed as `worker_lost`.
+    #[arg(long, env = "SCRAPER_LEASE_SECS", default_value_t = 15, value_parser = clap::value_parser!(u64).range(2..=3600))]
+    pub lease_secs: u64,
     /// `POST /api/runs` answers 429 when more runs than this wait.
     #[arg(long, env = "SCRAPER_MAX_QUEUED", default_value_t = 1000)]
     pub max_queued: u64,

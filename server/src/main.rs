@@ -70,6 +70,7 @@ async fn serve(args: ServeArgs) -> Result<()> {
         engine: EngineConfig {
             workers: args.workers,
             max_queued: args.max_queued,
+            lease: std::time::Duration::from_secs(args.lease_secs),
             prices: Prices {
                 per_page: args.price_per_page,
                 per_mb: args.price_per_mb,

@@ -100,6 +100,32 @@ fn get(base: &str, path: &str, key: &str) -> u16 {
     })
 }
 
+/// A JSON request to the running server: (status, body).
+fn api(
+    base: &str,
+    key: &str,
+    method: &str,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    let url = format!("{base}/api{path}");
+    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let mut request = reqwest::Client::new()
+            .request(method, url)
+            .header("X-API-Key", key);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status().as_u16();
+        (
+            status,
+            response.json().await.unwrap_or(serde_json::Value::Null),
+        )
+    })
+}
+
 fn terminate(mut running: Running) -> std::process::ExitStatus {
     let pid = running.child.id().to_string();
     let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
@@ -234,4 +260,86 @@ fn database_url_flag_and_env_choose_the_file() {
         .unwrap();
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("admin"));
+}
+
+/// A crash (SIGKILL) mid-run, then a restart on the same database: the run is
+/// failed as `worker_lost` once its lease runs out, and nothing else is lost.
+#[test]
+fn a_crash_mid_run_is_found_at_restart() {
+    // A site that accepts and never answers: the run stays on its first page.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in silent.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let args = [
+        "--workers",
+        "1",
+        "--lease-secs",
+        "2",
+        "--allow-private-networks",
+        "127.0.0.1/32",
+    ];
+    let mut first = start(d, &args);
+    let key = admin_key(&first.stdout).unwrap();
+    let (status, flow) = api(
+        &first.base,
+        &key,
+        "POST",
+        "/flows",
+        Some(serde_json::json!({
+            "name": "hangs", "url": format!("http://127.0.0.1:{port}/")
+        })),
+    );
+    assert_eq!(status, 201, "{flow}");
+    let flow_id = flow["data"]["id"].as_str().unwrap().to_string();
+    let (_, run) = api(
+        &first.base,
+        &key,
+        "POST",
+        "/runs",
+        Some(serde_json::json!({"flowId": flow_id})),
+    );
+    let run_id = run["data"]["id"].as_str().unwrap().to_string();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while api(&first.base, &key, "GET", &format!("/runs/{run_id}"), None).1["data"]["status"]
+        != "running"
+    {
+        assert!(Instant::now() < deadline, "the run never started");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    first.child.kill().unwrap();
+    first.child.wait().unwrap();
+
+    let second = start(d, &args);
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let detail = loop {
+        let (_, body) = api(&second.base, &key, "GET", &format!("/runs/{run_id}"), None);
+        if body["data"]["status"] != "running" {
+            break body["data"].clone();
+        }
+        assert!(Instant::now() < deadline, "the lost run is still running");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(detail["status"], "failed");
+    assert_eq!(detail["failureReason"], "worker_lost");
+    let logs = detail["logs"].to_string();
+    assert!(logs.contains("worker stopped"), "{logs}");
+    // Nothing else was lost: the flow, the key, the run's history.
+    let (status, flow) = api(
+        &second.base,
+        &key,
+        "GET",
+        &format!("/flows/{flow_id}"),
+        None,
+    );
+    assert_eq!(status, 200);
+    assert_eq!(flow["data"]["totalRuns"], 1);
+    assert!(terminate(second).success());
 }

@@ -44,11 +44,16 @@ pub fn make_site_script() -> PathBuf {
 
 /// Generates a shop of `pages` pages into a temporary directory.
 pub fn generate(pages: usize) -> BenchSite {
+    generate_with(pages, 1)
+}
+
+/// The same with another random draw of products.
+pub fn generate_with(pages: usize, seed: u64) -> BenchSite {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = Command::new("python3")
         .arg(make_site_script())
         .arg(dir.path())
-        .args(["--pages", &pages.to_string()])
+        .args(["--pages", &pages.to_string(), "--seed", &seed.to_string()])
         .output()
         .expect("python3 runs");
     assert!(

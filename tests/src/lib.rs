@@ -48,6 +48,18 @@ pub async fn spawn_app_on_loopback() -> TestApp {
     spawn_app_with(loopback_config()).await
 }
 
+/// The same, giving up on a page after `timeout` (for tests of slow sites).
+pub async fn spawn_app_with_fetch_timeout(timeout: Duration) -> TestApp {
+    spawn_app_with(Config {
+        fetch: scraper_server::crawl::FetchOptions {
+            timeout,
+            ..Default::default()
+        },
+        ..loopback_config()
+    })
+    .await
+}
+
 pub fn loopback_config() -> Config {
     Config {
         private_networks: "127.0.0.1/32".parse().expect("CIDR"),

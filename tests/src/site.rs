@@ -53,6 +53,14 @@ impl Page {
         }
     }
 
+    /// An error page with this status.
+    pub fn status(status: u16) -> Page {
+        Page {
+            status,
+            ..Page::html(format!("<h1>{status}</h1>"))
+        }
+    }
+
     /// The same page, answered after `delay`.
     pub fn slow(self, delay: Duration) -> Page {
         Page { delay, ..self }
@@ -147,4 +155,10 @@ impl TestSite {
     pub fn hits(&self) -> usize {
         self.hits.load(Ordering::SeqCst)
     }
+}
+
+/// A loopback port where nothing listens (bound, then closed).
+pub fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    listener.local_addr().expect("addr").port()
 }

@@ -4,11 +4,10 @@
 use reqwest::Method;
 use scraper_common::{FlowInput, FlowMode, FlowStatus, RunStatus};
 use scraper_server::Config;
-use scraper_server::crawl::FetchOptions;
 use scraper_server::engine::EngineConfig;
-use scraper_tests::site::{Page, TestSite};
+use scraper_tests::site::{Page, TestSite, closed_port};
 use scraper_tests::{
-    TestApp, assert_error, loopback_config, spawn_app_on_loopback, spawn_app_with,
+    TestApp, assert_error, spawn_app_on_loopback, spawn_app_with, spawn_app_with_fetch_timeout,
 };
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -236,32 +235,16 @@ async fn a_layout_change_fails_the_run_and_the_flow_recovers() {
 
 #[tokio::test]
 async fn unreachable_refused_and_slow_sites_fail_with_their_reason() {
-    let closed = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
+    let closed = closed_port();
     let site = TestSite::pages(vec![
         (
             "/slow",
             Page::html(cards(&[("A", "$1")], None)).slow(Duration::from_secs(5)),
         ),
-        (
-            "/gone",
-            Page {
-                status: 404,
-                ..Page::html("gone")
-            },
-        ),
+        ("/gone", Page::status(404)),
     ])
     .await;
-    let app = spawn_app_with(Config {
-        fetch: FetchOptions {
-            timeout: Duration::from_millis(500),
-            ..FetchOptions::default()
-        },
-        ..loopback_config()
-    })
-    .await;
+    let app = spawn_app_with_fetch_timeout(Duration::from_millis(500)).await;
     let cases = [
         (
             format!("http://127.0.0.1:{closed}/"),

@@ -2,13 +2,9 @@
 //! serve on 127.0.0.1 (allowed with `127.0.0.1/32`), or takes HTML sent to it.
 
 use reqwest::Method;
-use scraper_server::Config;
-use scraper_server::crawl::FetchOptions;
 use scraper_tests::bench_site::{self, Product};
-use scraper_tests::site::{Page, TestSite};
-use scraper_tests::{
-    assert_error, loopback_config, spawn_app, spawn_app_on_loopback, spawn_app_with,
-};
+use scraper_tests::site::{Page, TestSite, closed_port};
+use scraper_tests::{assert_error, spawn_app, spawn_app_on_loopback, spawn_app_with_fetch_timeout};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -261,10 +257,7 @@ async fn allowed_ranges_are_exact_and_redirects_are_checked() {
 #[tokio::test]
 async fn fetch_failures_say_what_happened() {
     // A port where nothing listens: bind one, then close it.
-    let closed = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
+    let closed = closed_port();
     // A server that accepts and never answers.
     let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let silent_port = silent.local_addr().unwrap().port();
@@ -279,23 +272,10 @@ async fn fetch_failures_say_what_happened() {
             "/doc.pdf",
             Page::bytes("application/pdf", b"%PDF-1.4".to_vec()),
         ),
-        (
-            "/gone",
-            Page {
-                status: 404,
-                ..Page::html("<h1>gone</h1>")
-            },
-        ),
+        ("/gone", Page::status(404)),
     ])
     .await;
-    let app = spawn_app_with(Config {
-        fetch: FetchOptions {
-            timeout: Duration::from_millis(500),
-            ..FetchOptions::default()
-        },
-        ..loopback_config()
-    })
-    .await;
+    let app = spawn_app_with_fetch_timeout(Duration::from_millis(500)).await;
 
     let down = post(&app, json!({"url": format!("http://127.0.0.1:{closed}/")})).await;
     assert_error(

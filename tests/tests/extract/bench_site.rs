@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use scraper_server::extract::{ExtractSpec, FieldType, Method, Schema, compile, extract};
 use serde_json::Value;
@@ -13,55 +12,9 @@ use url::Url;
 const PER_PAGE: usize = 20;
 const FEATURED: usize = 6;
 
-/// make_site.py: $SCRAPER_BENCH_DIR, else a shared/bench beside an ancestor
-/// of this crate, else the workplace's copy.
-fn make_site_script() -> PathBuf {
-    if let Ok(dir) = std::env::var("SCRAPER_BENCH_DIR") {
-        return Path::new(&dir).join("make_site.py");
-    }
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest
-        .ancestors()
-        .map(|a| a.join("shared/bench/make_site.py"))
-        .find(|p| p.exists())
-        .unwrap_or_else(|| PathBuf::from("/work/shared/bench/make_site.py"))
-}
-
-struct Site {
-    dir: PathBuf,
-}
-
-impl Drop for Site {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-fn generate(pages: usize) -> Site {
-    let script = make_site_script();
-    assert!(
-        script.exists(),
-        "bench generator not found at {}",
-        script.display()
-    );
-    let dir =
-        std::env::temp_dir().join(format!("extract-bench-site-{}-{pages}", std::process::id()));
-    let out = Command::new("python3")
-        .arg(&script)
-        .arg(&dir)
-        .args(["--pages", &pages.to_string()])
-        .args([
-            "--seed",
-            &std::env::var("EXTRACT_BENCH_SEED").unwrap_or_else(|_| "1".into()),
-        ])
-        .output()
-        .expect("python3 runs");
-    assert!(
-        out.status.success(),
-        "make_site.py failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Site { dir }
+fn generate(pages: usize) -> scraper_tests::bench_site::BenchSite {
+    let seed = std::env::var("EXTRACT_BENCH_SEED").unwrap_or_else(|_| "1".into());
+    scraper_tests::bench_site::generate_with(pages, seed.parse().expect("a numeric seed"))
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -115,10 +68,11 @@ fn auto_mode_returns_exactly_the_products_of_every_page() {
         .and_then(|p| p.parse().ok())
         .unwrap_or(300);
     let site = generate(pages);
-    let www = site.dir.join("www");
-    let expected: Value =
-        serde_json::from_str(&std::fs::read_to_string(site.dir.join("expected.json")).unwrap())
-            .unwrap();
+    let www = site.dir.path().join("www");
+    let expected: Value = serde_json::from_str(
+        &std::fs::read_to_string(site.dir.path().join("expected.json")).unwrap(),
+    )
+    .unwrap();
     let base = expected["base"].as_str().unwrap().to_string();
     let products: Vec<Product> = expected["products"]
         .as_array()
@@ -147,7 +101,7 @@ fn auto_mode_returns_exactly_the_products_of_every_page() {
     let by_url: HashMap<&str, &Product> = products.iter().map(|p| (p.url.as_str(), p)).collect();
 
     let spec = spec();
-    let urls = std::fs::read_to_string(site.dir.join("urls.txt")).unwrap();
+    let urls = std::fs::read_to_string(site.dir.path().join("urls.txt")).unwrap();
     let (mut listing_pages, mut product_pages, mut empty_pages) = (0, 0, 0);
     let mut listed = 0;
     let mut failures = Vec::new();
@@ -226,7 +180,7 @@ fn auto_mode_returns_exactly_the_products_of_every_page() {
 #[test]
 fn disallowed_fake_product_page_reads_as_one_record() {
     let site = generate(30);
-    let html = std::fs::read_to_string(site.dir.join("www/private/secret.html")).unwrap();
+    let html = std::fs::read_to_string(site.dir.path().join("www/private/secret.html")).unwrap();
     let url = Url::parse("http://127.0.0.1:8080/private/secret.html").unwrap();
     let got = extract(&html, &url, &spec());
     assert_eq!(got.method, Method::Page);

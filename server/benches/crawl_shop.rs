@@ -1,0 +1,222 @@
+//! End-to-end crawl benchmark: the bench shop of `shared/bench/` (5,000 pages
+//! by default) served by nginx on 127.0.0.1, crawled by a real
+//! `scraper-server` process through its API (create a flow, run it, wait,
+//! read the items). Prints pages/s, the server's peak RSS and how many records
+//! match `expected.json`.
+//!
+//! `cargo bench -p scraper-server --bench crawl_shop`
+//! Env: BENCH_PAGES (5000), BENCH_CONCURRENCY (16), BENCH_PORT (18090).
+
+use serde_json::{Value, json};
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const SERVER: &str = env!("CARGO_BIN_EXE_scraper-server");
+
+fn env_or(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn bench_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .map(|a| a.join("shared/bench"))
+        .find(|p| p.join("make_site.py").exists())
+        .expect("shared/bench beside the repository")
+}
+
+/// Kills the process when the benchmark ends, however it ends.
+struct Guard(Child);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn peak_rss_mb(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(f64::NAN)
+}
+
+fn main() {
+    // `cargo bench` passes --bench; the harness is ours.
+    let pages = env_or("BENCH_PAGES", 5000);
+    let concurrency = env_or("BENCH_CONCURRENCY", 16);
+    let port = env_or("BENCH_PORT", 18090);
+    let bench = bench_dir();
+    let work = tempfile::tempdir().expect("temp dir");
+    let site = work.path().join("site");
+    let base = format!("http://127.0.0.1:{port}");
+
+    let made = Command::new("python3")
+        .arg(bench.join("make_site.py"))
+        .arg(&site)
+        .args(["--pages", &pages.to_string(), "--base", &base])
+        .status()
+        .expect("python3");
+    assert!(made.success(), "make_site.py failed");
+    let nginx = Guard(
+        Command::new(bench.join("serve.sh"))
+            .arg(&site)
+            .arg(port.to_string())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("serve.sh (nginx)"),
+    );
+
+    let db = work.path().join("bench.db");
+    let mut server = Command::new(SERVER)
+        .args(["--listen", "127.0.0.1:0", "--workers", "1"])
+        .args(["--allow-private-networks", "127.0.0.1/32"])
+        .arg("--database-url")
+        .arg(format!("sqlite://{}", db.display()))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("scraper-server");
+    let pid = server.id();
+    let mut key = String::new();
+    let mut api = String::new();
+    for line in BufReader::new(server.stdout.take().unwrap())
+        .lines()
+        .map_while(Result::ok)
+    {
+        let line = line.trim().to_string();
+        if line.starts_with("scr_live_") {
+            key = line;
+        } else if let Some(rest) = line.split("(API at ").nth(1) {
+            api = rest.trim_end_matches(')').to_string();
+            break;
+        }
+    }
+    let server = Guard(server);
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (elapsed, run, items) = rt.block_on(async {
+        let http = reqwest::Client::new();
+        let call = |method: reqwest::Method, path: String, body: Option<Value>| {
+            let mut request = http
+                .request(method, format!("{api}{path}"))
+                .header("X-API-Key", &key);
+            if let Some(body) = body {
+                request = request.json(&body);
+            }
+            async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
+        };
+        for _ in 0..100 {
+            if reqwest::get(format!("{base}/")).await.is_ok() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let flow = call(
+            reqwest::Method::POST,
+            "/flows".into(),
+            Some(json!({
+                "name": "bench shop",
+                "url": format!("{base}/"),
+                "steps": [
+                    {"type": "crawl", "maxPages": pages, "concurrency": concurrency},
+                    {"type": "extract", "pages": "/product/"}
+                ],
+                "outputSchema": {"name": "string", "price": "number", "url": "url"}
+            })),
+        )
+        .await;
+        let flow_id = flow["data"]["id"]
+            .as_str()
+            .expect("flow created")
+            .to_string();
+        let started = Instant::now();
+        let run = call(
+            reqwest::Method::POST,
+            "/runs".into(),
+            Some(json!({"flowId": flow_id})),
+        )
+        .await;
+        let run_id = run["data"]["id"].as_str().unwrap().to_string();
+        let run = loop {
+            let detail = call(reqwest::Method::GET, format!("/runs/{run_id}"), None).await;
+            let status = detail["data"]["status"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            if !matches!(status.as_str(), "queued" | "running") {
+                break detail["data"].clone();
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        let elapsed = started.elapsed();
+        let items = call(reqwest::Method::GET, format!("/runs/{run_id}/items"), None).await;
+        (elapsed, run, items)
+    });
+    let rss = peak_rss_mb(pid);
+    drop(server);
+    drop(nginx);
+
+    let expected: Value =
+        serde_json::from_slice(&std::fs::read(site.join("expected.json")).unwrap()).unwrap();
+    let key_of = |v: &Value| {
+        (
+            v["url"].as_str().unwrap_or_default().to_string(),
+            v["name"].as_str().unwrap_or_default().to_string(),
+            (v["price"].as_f64().unwrap_or(f64::NAN) * 100.0).round() as i64,
+        )
+    };
+    let want: HashSet<_> = expected["products"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(key_of)
+        .collect();
+    let got: Vec<_> = items["data"]
+        .as_array()
+        .map(|a| a.iter().map(key_of).collect())
+        .unwrap_or_default();
+    let correct = got.iter().filter(|k| want.contains(*k)).count();
+    let fetched = run["pagesFetched"].as_u64().unwrap_or(0);
+    let run_ms = run["duration"]
+        .as_u64()
+        .unwrap_or(elapsed.as_millis() as u64)
+        .max(1);
+
+    println!(
+        "status            {} {}",
+        run["status"], run["failureReason"]
+    );
+    if let Some(error) = run["error"].as_str() {
+        println!("error             {error}");
+    }
+    println!(
+        "pages fetched     {fetched} (failed {})",
+        run["pagesFailed"]
+    );
+    println!(
+        "run duration      {:.2} s (trigger to finish {:.2} s)",
+        run_ms as f64 / 1000.0,
+        elapsed.as_secs_f64()
+    );
+    println!(
+        "pages/s           {:.0}",
+        fetched as f64 * 1000.0 / run_ms as f64
+    );
+    println!("peak RSS (server) {rss:.1} MB");
+    println!(
+        "records           {} returned, {correct}/{} correct",
+        got.len(),
+        want.len()
+    );
+}

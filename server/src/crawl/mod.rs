@@ -25,3 +25,22 @@ pub use fetch::{FetchOptions, FetchedPage, fetch_page};
 pub use fetch_error::{ErrorKind, FetchError};
 pub use policy::{PolicyError, PrivateNetworks, UrlPolicy};
 pub use resolve::{PolicyResolver, ResolveError};
+
+// The crawler (spider-driven), built on the policy client above.
+pub mod crawl_events;
+pub mod crawl_settings;
+pub mod hop_depth;
+pub mod page_fetch;
+pub mod request_gates;
+pub mod robots;
+pub mod site_crawl;
+pub mod site_engine;
+pub mod site_scope;
+pub mod sitemap;
+pub mod spider_input;
+
+pub use crawl_events::{
+    CrawlError, CrawlEvent, CrawlSummary, CrawledPage, FailedPage, FailureKind, StopReason,
+};
+pub use crawl_settings::{CrawlSettings, SettingsError};
+pub use site_crawl::crawl;

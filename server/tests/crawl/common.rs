@@ -195,6 +195,24 @@ impl TestServer {
         self.seen.lock().unwrap().clone()
     }
 
+    /// Paths requested so far, in order.
+    pub fn paths(&self) -> Vec<String> {
+        self.seen
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(p, _)| p.clone())
+            .collect()
+    }
+
+    /// Page requests so far (robots.txt and sitemaps not counted).
+    pub fn page_requests(&self) -> usize {
+        self.paths()
+            .iter()
+            .filter(|p| *p != "/robots.txt" && !p.contains("sitemap"))
+            .count()
+    }
+
     pub fn requests(&self) -> usize {
         self.seen.lock().unwrap().len()
     }

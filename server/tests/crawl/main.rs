@@ -3,6 +3,7 @@
 
 mod common;
 mod connect_guard;
+mod crawler;
 mod fetch_content;
 mod fetch_failures;
 mod policy_enforcement;

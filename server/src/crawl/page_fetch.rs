@@ -1,0 +1,187 @@
+//! One crawler request: like `fetch_page`, but with the crawl's user agent,
+//! and keeping the raw body next to the decoded text, since spider parses
+//! the bytes for links while the consumer gets the text.
+
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
+use url::Url;
+
+use crate::crawl::charset::decode_html;
+use crate::crawl::fetch_error::FetchError;
+
+pub(crate) struct RequestOptions<'a> {
+    pub timeout: Duration,
+    pub user_agent: Option<&'a HeaderValue>,
+    pub max_bytes: usize,
+}
+
+pub(crate) struct FetchedBody {
+    pub final_url: Url,
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub content_type: Option<String>,
+    /// Raw body, after content decoding (gzip, brotli), at most `max_bytes`.
+    pub body: Vec<u8>,
+    pub truncated: bool,
+    pub html: String,
+    pub warnings: Vec<String>,
+}
+
+/// Sends one GET and reads an HTML answer. Non-2xx answers and non-HTML
+/// bodies are errors, as with `fetch_page`; the client enforces the URL
+/// policy on every connection and redirect.
+pub(crate) async fn fetch_html(
+    client: &reqwest::Client,
+    url: &Url,
+    opts: &RequestOptions<'_>,
+) -> Result<FetchedBody, FetchError> {
+    let started = Instant::now();
+    let mut request = client
+        .get(url.clone())
+        .header(ACCEPT, "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1")
+        .timeout(opts.timeout);
+    if let Some(agent) = opts.user_agent {
+        request = request.header(USER_AGENT, agent.clone());
+    }
+    let response = request
+        .send()
+        .await
+        .map_err(|err| FetchError::from_reqwest(&err, url, started.elapsed()))?;
+
+    let final_url = response.url().clone();
+    let status = response.status();
+    if !status.is_success() {
+        return Err(FetchError::HttpStatus {
+            url: final_url,
+            status: status.as_u16(),
+        });
+    }
+    let content_type = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).trim().to_string())
+        .filter(|v| !v.is_empty());
+    let label = content_type.as_deref().map(essence);
+    if let Some(label) = &label
+        && !is_html_type(label)
+        && label != "text/plain"
+    {
+        return Err(FetchError::NotHtml {
+            url: final_url,
+            content_type: label.clone(),
+        });
+    }
+    let headers = response.headers().clone();
+    let (body, truncated) = read_limited(response, opts.max_bytes)
+        .await
+        .map_err(|err| FetchError::from_reqwest(&err, &final_url, started.elapsed()))?;
+
+    let mut warnings = Vec::new();
+    if truncated {
+        warnings.push(format!(
+            "body cut off at {} bytes; the HTML is incomplete",
+            opts.max_bytes
+        ));
+    }
+    match label.as_deref() {
+        Some(label) if is_html_type(label) => {}
+        Some(label) if looks_like_html(&body) => {
+            warnings.push(format!(
+                "served as {label} but looks like HTML; read as HTML"
+            ));
+        }
+        Some(label) => {
+            return Err(FetchError::NotHtml {
+                url: final_url,
+                content_type: label.to_string(),
+            });
+        }
+        None if looks_binary(&body) => {
+            return Err(FetchError::NotHtml {
+                url: final_url,
+                content_type: "unlabelled binary data (no Content-Type)".into(),
+            });
+        }
+        None => warnings.push("no Content-Type header; read as HTML".into()),
+    }
+    let html = decode_html(&body, content_type.as_deref(), !truncated, &mut warnings).text;
+    Ok(FetchedBody {
+        final_url,
+        status: status.as_u16(),
+        headers,
+        content_type,
+        body,
+        truncated,
+        html,
+        warnings,
+    })
+}
+
+/// Reads at most `max` bytes; the rest is never read (the connection is
+/// dropped). Returns whether the body was cut.
+pub(crate) async fn read_limited(
+    response: reqwest::Response,
+    max: usize,
+) -> Result<(Vec<u8>, bool), reqwest::Error> {
+    let expected = response.content_length().map_or(64 * 1024, |n| n as usize);
+    let mut bytes = Vec::with_capacity(expected.min(max));
+    let mut stream = response.bytes_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk?;
+        let room = max - bytes.len();
+        if chunk.len() > room {
+            bytes.extend_from_slice(&chunk[..room]);
+            return Ok((bytes, true));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok((bytes, false))
+}
+
+fn essence(content_type: &str) -> String {
+    content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
+fn is_html_type(essence: &str) -> bool {
+    matches!(essence, "text/html" | "application/xhtml+xml")
+}
+
+fn looks_like_html(body: &[u8]) -> bool {
+    let body = body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(body);
+    let start = body
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(body.len());
+    let head = &body[start..(start + 64).min(body.len())];
+    [
+        &b"<!doctype html"[..],
+        b"<html",
+        b"<head",
+        b"<body",
+        b"<title",
+        b"<meta",
+    ]
+    .iter()
+    .any(|tag| head.len() >= tag.len() && head[..tag.len()].eq_ignore_ascii_case(tag))
+}
+
+fn looks_binary(body: &[u8]) -> bool {
+    const MAGIC: &[&[u8]] = &[
+        b"%PDF-",
+        b"\x89PNG",
+        b"GIF8",
+        b"\xff\xd8\xff",
+        b"PK\x03\x04",
+        b"\x1f\x8b",
+    ];
+    let head = &body[..body.len().min(1024)];
+    let utf16_bom = head.starts_with(b"\xff\xfe") || head.starts_with(b"\xfe\xff");
+    MAGIC.iter().any(|m| head.starts_with(m)) || !utf16_bom && head.contains(&0)
+}

@@ -1,0 +1,483 @@
+//! The fetch engine plugged into spider (`Website::with_fetch_engine`):
+//! spider keeps the frontier, the visited set, concurrency and link
+//! extraction; every page request goes through here, where the crawl's own
+//! rules apply and each result is handed to the consumer.
+//!
+//! Delivering from here (instead of spider's `subscribe` broadcast) is what
+//! makes delivery lossless: `send().await` on a bounded channel holds the
+//! spider worker until the consumer has room, so a slow consumer slows the
+//! crawl down instead of losing pages.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use reqwest::header::HeaderValue;
+use spider::fetch_engine::{EngineError, EngineRequest, EngineResponse, HttpFetchEngine};
+use spider::page::Page;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+use url::Url;
+
+use crate::crawl::crawl_events::{CrawlEvent, CrawledPage, FailedPage, FailureKind};
+use crate::crawl::fetch_error::FetchError;
+use crate::crawl::hop_depth::{HopDepths, url_key};
+use crate::crawl::page_fetch::{FetchedBody, RequestOptions, fetch_html};
+use crate::crawl::request_gates::{Pacer, RobotsGate, lock};
+use crate::crawl::site_scope::{OutOfScope, SiteScope};
+use crate::crawl::spider_input::{link_base, spider_headers};
+
+/// Per page, as in `fetch_page`.
+pub(crate) const MAX_PAGE_BYTES: usize = 10 * 1024 * 1024;
+
+#[derive(Default)]
+pub(crate) struct Counters {
+    pub pages: AtomicU64,
+    pub failed: AtomicU64,
+    pub bytes: AtomicU64,
+    pub lost: AtomicU64,
+    pub robots_blocked: AtomicU64,
+    pub filtered: AtomicU64,
+    pub off_site: AtomicU64,
+    pub too_deep: AtomicU64,
+    pub duplicates: AtomicU64,
+    pub unanswered: AtomicU64,
+    pub depth_unknown: AtomicU64,
+}
+
+fn bump(counter: &AtomicU64) {
+    counter.fetch_add(1, Ordering::Relaxed);
+}
+
+/// Where spider should resolve a delivered page's links from, and its depth.
+struct FollowUp {
+    base: Url,
+    depth: u32,
+}
+
+pub(crate) struct CrawlShared {
+    pub client: reqwest::Client,
+    /// `concurrency`, enforced here rather than only by spider (see
+    /// `configure_website`).
+    fetch_slots: tokio::sync::Semaphore,
+    pub scope: SiteScope,
+    pub robots: RobotsGate,
+    pub pacer: Pacer,
+    pub depths: HopDepths,
+    pub max_depth: Option<u32>,
+    pub max_pages: u64,
+    pub timeout: Duration,
+    pub user_agent: Option<HeaderValue>,
+    /// The start URL exactly as spider hands it to the engine.
+    pub start_url: String,
+    pub start_host: String,
+    /// The scheme spider forces links onto: the start page's, after redirects.
+    pub site_scheme: OnceLock<String>,
+    pub sink: mpsc::Sender<CrawlEvent>,
+    /// Fires on the caller's cancel (it is a child of that token) or when
+    /// the consumer goes away: no request starts after it.
+    pub stop: CancellationToken,
+    pub consumer_gone: AtomicBool,
+    /// Fires when `max_pages` requests have all been settled.
+    pub limit_done: CancellationToken,
+    requests: AtomicU64,
+    settled: AtomicU64,
+    /// Engine calls under way, so that the crawl can wait for them to let go
+    /// of their requests before it returns.
+    in_flight: AtomicU64,
+    idle: tokio::sync::Notify,
+    follow_ups: Mutex<HashMap<u64, FollowUp>>,
+    /// Requested and final URLs of delivered pages: a redirect target is not
+    /// delivered twice.
+    delivered: Mutex<HashSet<u64>>,
+    pub counters: Counters,
+    pub start_failure: Mutex<Option<String>>,
+    pub start_disallowed: Mutex<Option<String>>,
+}
+
+pub(crate) struct CrawlSharedParts {
+    pub client: reqwest::Client,
+    pub concurrency: usize,
+    pub scope: SiteScope,
+    pub robots: RobotsGate,
+    pub pacer: Pacer,
+    pub max_depth: Option<u32>,
+    pub max_pages: u64,
+    pub timeout: Duration,
+    pub user_agent: Option<HeaderValue>,
+    pub start: Url,
+    pub sink: mpsc::Sender<CrawlEvent>,
+    pub stop: CancellationToken,
+}
+
+impl CrawlShared {
+    pub(crate) fn new(parts: CrawlSharedParts) -> Self {
+        CrawlShared {
+            client: parts.client,
+            fetch_slots: tokio::sync::Semaphore::new(parts.concurrency.max(1)),
+            scope: parts.scope,
+            robots: parts.robots,
+            pacer: parts.pacer,
+            depths: HopDepths::default(),
+            max_depth: parts.max_depth,
+            max_pages: parts.max_pages,
+            timeout: parts.timeout,
+            user_agent: parts.user_agent,
+            start_url: parts.start.as_str().to_string(),
+            start_host: parts.start.host_str().unwrap_or_default().to_string(),
+            site_scheme: OnceLock::new(),
+            sink: parts.sink,
+            stop: parts.stop,
+            consumer_gone: AtomicBool::new(false),
+            limit_done: CancellationToken::new(),
+            requests: AtomicU64::new(0),
+            settled: AtomicU64::new(0),
+            in_flight: AtomicU64::new(0),
+            idle: tokio::sync::Notify::new(),
+            follow_ups: Mutex::new(HashMap::new()),
+            delivered: Mutex::new(HashSet::new()),
+            counters: Counters::default(),
+            start_failure: Mutex::new(None),
+            start_disallowed: Mutex::new(None),
+        }
+    }
+
+    pub(crate) fn requests(&self) -> u64 {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    fn reserve_request(&self) -> bool {
+        self.requests
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < self.max_pages).then_some(n + 1)
+            })
+            .is_ok()
+    }
+
+    fn settle_request(&self) {
+        if self.settled.fetch_add(1, Ordering::AcqRel) + 1 == self.max_pages {
+            self.limit_done.cancel();
+        }
+    }
+
+    /// Waits for a moment when no engine call is under way. Once `stop` has
+    /// fired, later calls return before sending anything, so after this no
+    /// request of the crawl can still go out.
+    pub(crate) async fn idle(&self) {
+        loop {
+            let notified = self.idle.notified();
+            if self.in_flight.load(Ordering::Acquire) == 0 {
+                return;
+            }
+            notified.await;
+        }
+    }
+
+    fn budget_left(&self) -> bool {
+        self.requests.load(Ordering::Acquire) < self.max_pages
+    }
+
+    /// Whether the links of a page at `depth` are worth following.
+    fn follows(&self, depth: u32) -> bool {
+        self.max_depth.is_none_or(|max| depth < max)
+            && self.budget_left()
+            && !self.stop.is_cancelled()
+    }
+
+    fn site_scheme(&self) -> &str {
+        self.site_scheme.get().map_or_else(
+            || self.start_url.split(':').next().unwrap_or("http"),
+            String::as_str,
+        )
+    }
+
+    /// Hands an event to the consumer, waiting for room. False when it could
+    /// not be delivered (the consumer is gone or the crawl was stopped while
+    /// waiting); the caller counts it as lost.
+    async fn send(&self, event: CrawlEvent) -> bool {
+        tokio::select! {
+            biased;
+            sent = self.sink.send(event) => match sent {
+                Ok(()) => true,
+                Err(_) => {
+                    self.consumer_gone.store(true, Ordering::Release);
+                    self.stop.cancel();
+                    false
+                }
+            },
+            _ = self.stop.cancelled() => false,
+        }
+    }
+
+    /// spider's `on_should_crawl` hook, called once the page's links are
+    /// parsed: records their hop depth, and tells spider whether to follow
+    /// them at all.
+    pub(crate) fn after_parse(&self, page: &Page) -> bool {
+        let Some(follow_up) = lock(&self.follow_ups).remove(&url_key(page.get_url())) else {
+            return false;
+        };
+        if !self.follows(follow_up.depth) {
+            return false;
+        }
+        if let Some(links) = &page.page_links {
+            self.depths.record_links(
+                &follow_up.base,
+                self.site_scheme(),
+                links.iter().map(|l| l.as_ref()),
+                follow_up.depth + 1,
+                |url| self.scope.on_site(url),
+            );
+        }
+        true
+    }
+
+    async fn handle(&self, url_str: &str) -> Result<EngineResponse, EngineError> {
+        if self.stop.is_cancelled() {
+            return Err(skipped());
+        }
+        let Ok(url) = Url::parse(url_str) else {
+            bump(&self.counters.filtered);
+            return Err(skipped());
+        };
+        let is_start = url_str == self.start_url;
+        let depth = match self.depths.get(url_str) {
+            Some(depth) => depth,
+            None if is_start => 0,
+            None => {
+                bump(&self.counters.depth_unknown);
+                tracing::debug!(url = url_str, "no hop depth recorded");
+                self.max_depth.unwrap_or(0)
+            }
+        };
+        if !is_start {
+            match self.scope.check(&url) {
+                Err(OutOfScope::OffSite) => {
+                    bump(&self.counters.off_site);
+                    return Err(skipped());
+                }
+                Err(OutOfScope::Filtered) => {
+                    bump(&self.counters.filtered);
+                    return Err(skipped());
+                }
+                Ok(()) => {}
+            }
+            if self.max_depth.is_some_and(|max| depth > max) {
+                bump(&self.counters.too_deep);
+                return Err(skipped());
+            }
+        }
+        let allowed = !self.robots.enabled
+            || tokio::select! {
+                biased;
+                _ = self.stop.cancelled() => return Err(skipped()),
+                access = self.robots.access(&url) => access.allows(&url),
+            };
+        if !allowed {
+            bump(&self.counters.robots_blocked);
+            if is_start {
+                *lock(&self.start_disallowed) = Some(url_str.to_string());
+            }
+            return Err(skipped());
+        }
+        if lock(&self.delivered).contains(&url_key(url_str)) {
+            bump(&self.counters.duplicates);
+            return Err(skipped());
+        }
+        if !self.reserve_request() {
+            return Err(skipped());
+        }
+        let opts = RequestOptions {
+            timeout: self.timeout,
+            user_agent: self.user_agent.as_ref(),
+            max_bytes: MAX_PAGE_BYTES,
+        };
+        let fetched = tokio::select! {
+            biased;
+            _ = self.stop.cancelled() => None,
+            fetched = async {
+                let _slot = self.fetch_slots.acquire().await;
+                self.pacer.wait().await;
+                fetch_html(&self.client, &url, &opts).await
+            } => Some(fetched),
+        };
+        let response = match fetched {
+            // Stopped before an answer: there is no page to lose.
+            None => {
+                bump(&self.counters.unanswered);
+                Err(skipped())
+            }
+            Some(Ok(page)) => {
+                self.deliver_page(url_str, &url, depth, is_start, page)
+                    .await
+            }
+            Some(Err(error)) => self.deliver_failure(url_str, depth, is_start, error).await,
+        };
+        self.settle_request();
+        response
+    }
+
+    async fn deliver_page(
+        &self,
+        url_str: &str,
+        url: &Url,
+        depth: u32,
+        is_start: bool,
+        page: FetchedBody,
+    ) -> Result<EngineResponse, EngineError> {
+        let redirected = page.final_url != *url;
+        if redirected && is_start {
+            self.scope.adopt_start_redirect(&page.final_url);
+        }
+        if redirected && !self.scope.on_site(&page.final_url) {
+            let failure = FailedPage {
+                url: url_str.to_string(),
+                depth,
+                status: Some(page.status),
+                kind: FailureKind::OffSite,
+                error: format!(
+                    "{url_str} redirected off the site to {}; the page is not kept",
+                    page.final_url
+                ),
+            };
+            if self.send(CrawlEvent::Failed(failure)).await {
+                bump(&self.counters.failed);
+            } else {
+                bump(&self.counters.lost);
+            }
+            return Err(skipped());
+        }
+        {
+            // Checked again after the answer: the same page may have been
+            // fetched under two URLs at once.
+            let mut delivered = lock(&self.delivered);
+            if !delivered.insert(url_key(page.final_url.as_str())) {
+                bump(&self.counters.duplicates);
+                return Err(skipped());
+            }
+            if redirected {
+                delivered.insert(url_key(url_str));
+            }
+        }
+        if is_start {
+            let _ = self.site_scheme.set(page.final_url.scheme().to_string());
+        }
+
+        let FetchedBody {
+            final_url,
+            status,
+            headers,
+            content_type,
+            body,
+            truncated,
+            html,
+            warnings,
+        } = page;
+        let bytes = body.len();
+        let follows = self.follows(depth);
+        let spider_body = if follows {
+            let key = url_key(url_str);
+            let (base, body) = link_base(body, url, &final_url, &self.start_host);
+            lock(&self.follow_ups).insert(key, FollowUp { base, depth });
+            body
+        } else {
+            // Nothing to follow: spare spider the parse.
+            Vec::new()
+        };
+        let event = CrawlEvent::Page(CrawledPage {
+            url: url_str.to_string(),
+            final_url: final_url.to_string(),
+            status,
+            html,
+            bytes,
+            depth,
+            content_type,
+            truncated,
+            warnings,
+        });
+        if !self.send(event).await {
+            bump(&self.counters.lost);
+            lock(&self.follow_ups).remove(&url_key(url_str));
+            return Err(skipped());
+        }
+        bump(&self.counters.pages);
+        self.counters
+            .bytes
+            .fetch_add(bytes as u64, Ordering::Relaxed);
+        Ok(EngineResponse {
+            status_code: reqwest::StatusCode::from_u16(status).unwrap_or(reqwest::StatusCode::OK),
+            final_url: redirected.then(|| final_url.to_string()),
+            headers: spider_headers(&headers),
+            body: spider_body,
+            // Our own answer, not a challenge page: spares spider's scan of
+            // every body for anti-bot markers.
+            anti_bot_tech: Some(spider::page::AntiBotTech::None),
+            served: true,
+            ..EngineResponse::default()
+        })
+    }
+
+    async fn deliver_failure(
+        &self,
+        url_str: &str,
+        depth: u32,
+        is_start: bool,
+        error: FetchError,
+    ) -> Result<EngineResponse, EngineError> {
+        if is_start {
+            *lock(&self.start_failure) = Some(error.to_string());
+        }
+        let failure = FailedPage::from_fetch(url_str, depth, &error);
+        let status = failure.status;
+        if self.send(CrawlEvent::Failed(failure)).await {
+            bump(&self.counters.failed);
+        } else {
+            bump(&self.counters.lost);
+        }
+        Err(match status {
+            Some(status) => EngineError::Status(status),
+            None => EngineError::Other(error.to_string()),
+        })
+    }
+}
+
+/// What spider gets for a URL the crawl does not fetch: a 4xx-class answer
+/// without body, so it neither retries nor finds links.
+fn skipped() -> EngineError {
+    EngineError::Request
+}
+
+/// The adapter spider holds.
+pub(crate) struct SiteEngine(pub Arc<CrawlShared>);
+
+#[async_trait::async_trait]
+impl HttpFetchEngine for SiteEngine {
+    async fn fetch(&self, req: EngineRequest<'_>) -> Result<EngineResponse, EngineError> {
+        // spider retries a truncated body once (attempt 1); this engine
+        // never reports truncation, so a retry would only be a second request.
+        if req.attempt > 0 {
+            return Err(skipped());
+        }
+        let _in_flight = InFlight::enter(&self.0);
+        self.0.handle(req.url).await
+    }
+}
+
+/// Counts an engine call from start to end, however it ends (spider may
+/// drop the future when its task is aborted).
+struct InFlight<'a>(&'a CrawlShared);
+
+impl<'a> InFlight<'a> {
+    fn enter(shared: &'a CrawlShared) -> Self {
+        shared.in_flight.fetch_add(1, Ordering::AcqRel);
+        InFlight(shared)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        if self.0.in_flight.fetch_sub(1, Ordering::AcqRel) == 1 {
+            self.0.idle.notify_waiters();
+        }
+    }
+}

@@ -4,15 +4,20 @@
 use super::log::RunLog;
 use super::plan::{self, ExtractRule, Source};
 use super::sink::ItemSink;
-use crate::crawl::{ErrorKind, FetchError, FetchOptions, UrlPolicy, fetch_page};
+use crate::crawl::{
+    self, CrawlError, CrawlEvent, CrawlSettings, ErrorKind, FailedPage, FailureKind, FetchError,
+    FetchOptions, UrlPolicy, fetch_page,
+};
 use crate::extract;
 use crate::store::{self, Progress, Store};
+use futures_util::StreamExt;
 use scraper::{Html, Selector};
 use scraper_common::{Flow, LogLevel, RunStatus};
 use serde_json::{Map, Value};
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
@@ -95,13 +100,20 @@ struct Tally<'a> {
 }
 
 impl Tally<'_> {
-    async fn page_failed(&mut self, url: &str, err: &FetchError) -> store::Result<()> {
+    /// `line` goes to the log; `reason` and `error` explain the run if no
+    /// page is fetched at all.
+    async fn page_failed(
+        &mut self,
+        reason: &'static str,
+        line: &str,
+        error: &str,
+    ) -> store::Result<()> {
         self.progress.pages_failed += 1;
-        self.log.warn(format!("Page failed: {url}: {err}")).await?;
+        self.log.warn(line).await?;
         if self.first_failure.is_none() {
-            self.first_failure = Some((failure_reason(err), err.to_string()));
+            self.first_failure = Some((reason, error.to_string()));
         }
-        Ok(())
+        self.report(false).await
     }
 
     async fn page_done(
@@ -191,12 +203,7 @@ pub async fn execute(
     let limit = match &plan.source {
         Source::Page { .. } => 1,
         Source::Paginate { max_pages, .. } => u64::from(*max_pages),
-        Source::Crawl { .. } => {
-            return Ok(Outcome::failed(
-                "unsupported",
-                "crawl steps are not available in this build yet; use navigate (and paginate) steps",
-            ));
-        }
+        Source::Crawl { settings, .. } => u64::from(settings.max_pages),
     };
     log.info(format!(
         "Run started: {}; {} extract step(s); fetch timeout {} s, page size limit {} MiB",
@@ -220,50 +227,19 @@ pub async fn execute(
         last_report: Instant::now(),
         pages_at_report: 0,
     };
-
-    let (start, next_selector, max_pages) = match plan.source {
-        Source::Page { url } => (url, None, 1),
+    match plan.source {
+        Source::Page { url } => follow(&mut tally, &rules, url, None, 1, cancel).await?,
         Source::Paginate {
             url,
             next_selector,
             max_pages,
-        } => (url, Some(next_selector), max_pages),
-        Source::Crawl { .. } => unreachable!("returned above"),
-    };
-    let next_selector =
-        next_selector.map(|s| Arc::new(Selector::parse(&s).expect("checked by the plan")));
-    let mut seen = HashSet::new();
-    let mut next = Some(start);
-    while let Some(url) = next.take() {
-        if cancel.is_cancelled() || !seen.insert(url.clone()) {
-            break;
+        } => {
+            let selector = Selector::parse(&next_selector).expect("checked by the plan");
+            follow(&mut tally, &rules, url, Some(selector), max_pages, cancel).await?
         }
-        let fetched = tokio::select! {
-            fetched = fetch_page(&ctx.http, &ctx.policy, &url, &ctx.fetch) => fetched,
-            _ = cancel.cancelled() => break,
-        };
-        let page = match fetched {
-            Ok(page) => page,
-            Err(err) => {
-                tally.page_failed(&url, &err).await?;
-                break;
-            }
-        };
-        let rules = rules.clone();
-        let selector = next_selector.clone();
-        let final_url = page.final_url.clone();
-        let html = page.html;
-        let extracted = tokio::task::spawn_blocking(move || {
-            extract_page(&html, &final_url, &rules, selector.as_deref())
-        })
-        .await
-        .expect("extraction does not panic");
-        if (seen.len() as u32) < max_pages {
-            next = extracted.next.clone();
+        Source::Crawl { url, settings } => {
+            crawl_site(&mut tally, &rules, &url, &settings, cancel).await?
         }
-        tally
-            .page_done(page.bytes, &page.warnings, extracted)
-            .await?;
     }
     tally.report(true).await?;
 
@@ -311,7 +287,210 @@ pub async fn execute(
     Ok(outcome)
 }
 
+/// Fetches `start`, then the pages its `next` links lead to (up to `max_pages`).
+async fn follow(
+    tally: &mut Tally<'_>,
+    rules: &Arc<Vec<ExtractRule>>,
+    start: String,
+    next_selector: Option<Selector>,
+    max_pages: u32,
+    cancel: &CancellationToken,
+) -> store::Result<()> {
+    let ctx = tally.ctx;
+    let next_selector = next_selector.map(Arc::new);
+    let mut seen = HashSet::new();
+    let mut next = Some(start);
+    while let Some(url) = next.take() {
+        if cancel.is_cancelled() || !seen.insert(url.clone()) {
+            break;
+        }
+        let fetched = tokio::select! {
+            fetched = fetch_page(&ctx.http, &ctx.policy, &url, &ctx.fetch) => fetched,
+            _ = cancel.cancelled() => break,
+        };
+        let page = match fetched {
+            Ok(page) => page,
+            Err(err) => {
+                tally
+                    .page_failed(
+                        failure_reason(&err),
+                        &format!("Page failed: {url}: {err}"),
+                        &err.to_string(),
+                    )
+                    .await?;
+                break;
+            }
+        };
+        let extracted = extract_off_thread(
+            rules,
+            page.final_url.clone(),
+            page.html,
+            next_selector.clone(),
+        )
+        .await;
+        if (seen.len() as u32) < max_pages {
+            next = extracted.next.clone();
+        }
+        tally
+            .page_done(page.bytes, &page.warnings, extracted)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Pages in flight to extraction at once: one per core keeps both busy
+/// while the crawler fetches.
+fn extraction_lanes() -> usize {
+    std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(2, 8)
+}
+
+/// Crawls from `url`, extracting pages as they arrive, in order.
+async fn crawl_site(
+    tally: &mut Tally<'_>,
+    rules: &Arc<Vec<ExtractRule>>,
+    url: &str,
+    settings: &CrawlSettings,
+    cancel: &CancellationToken,
+) -> store::Result<()> {
+    let ctx = tally.ctx;
+    let (tx, rx) = mpsc::channel::<CrawlEvent>(256);
+    let crawler = crawl::crawl(
+        url,
+        settings,
+        ctx.http.clone(),
+        &ctx.policy,
+        tx,
+        cancel.clone(),
+    );
+
+    // Each page is extracted off the async threads, several at once, and
+    // handed on in the order the crawler delivered them.
+    let events = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|event| (event, rx))
+    });
+    let processed = events
+        .map(|event| {
+            let rules = rules.clone();
+            async move {
+                match event {
+                    CrawlEvent::Page(page) => {
+                        let final_url = Url::parse(&page.final_url).ok();
+                        let extracted = match final_url {
+                            Some(u) => extract_off_thread(&rules, u, page.html, None).await,
+                            None => Extracted::default(),
+                        };
+                        Processed::Page {
+                            bytes: page.bytes,
+                            warnings: page.warnings,
+                            extracted,
+                        }
+                    }
+                    CrawlEvent::Failed(failed) => Processed::Failed(failed),
+                }
+            }
+        })
+        .buffered(extraction_lanes());
+    let consume = async {
+        let mut processed = std::pin::pin!(processed);
+        while let Some(item) = processed.next().await {
+            match item {
+                Processed::Page {
+                    bytes,
+                    warnings,
+                    extracted,
+                } => tally.page_done(bytes, &warnings, extracted).await?,
+                Processed::Failed(failed) => {
+                    let what = match failed.status {
+                        Some(status) => format!("Page failed ({status}): {}", failed.error),
+                        None => format!("Page failed: {}", failed.error),
+                    };
+                    tally
+                        .page_failed(crawl_failure_reason(&failed), &what, &failed.error)
+                        .await?;
+                }
+            }
+        }
+        Ok::<(), store::StoreError>(())
+    };
+    let (crawled, consumed) = tokio::join!(crawler, consume);
+    consumed?;
+    match crawled {
+        Ok(summary) => {
+            if summary.lost + summary.unanswered > 0 && !cancel.is_cancelled() {
+                let lost = summary.lost + summary.unanswered;
+                tally.progress.pages_failed += lost;
+                tally
+                    .log
+                    .warn(format!(
+                        "{lost} page(s) were fetched but not delivered; counted as failed"
+                    ))
+                    .await?;
+            }
+            tally
+                .log
+                .info(format!(
+                    "Crawl finished ({:?}): {} requests; links not followed: {} disallowed by robots.txt, \
+                     {} filtered by include/exclude, {} off-site, {} deeper than maxDepth",
+                    summary.stop,
+                    summary.requests,
+                    summary.robots_blocked,
+                    summary.filtered,
+                    summary.off_site,
+                    summary.too_deep
+                ))
+                .await?;
+        }
+        Err(err) => {
+            let reason = match &err {
+                CrawlError::Settings(_) => "invalid_flow",
+                CrawlError::StartUrl { .. } => "blocked",
+                CrawlError::StartDisallowed { .. } => "robots",
+                CrawlError::StartFailed { error, .. } if error.contains("in time") => "timeout",
+                CrawlError::StartFailed { .. } => "unreachable",
+            };
+            tally.log.warn(format!("Crawl failed: {err}")).await?;
+            // The crawler's own verdict explains the run better than a page's.
+            tally.first_failure = Some((reason, err.to_string()));
+        }
+    }
+    Ok(())
+}
+
+/// What the consumer of a crawl gets for each event.
+enum Processed {
+    Page {
+        bytes: usize,
+        warnings: Vec<String>,
+        extracted: Extracted,
+    },
+    Failed(FailedPage),
+}
+
+fn crawl_failure_reason(failed: &FailedPage) -> &'static str {
+    match (failed.kind, failed.status) {
+        (_, Some(401 | 403 | 407 | 429 | 451)) => "blocked",
+        (FailureKind::Fetch(ErrorKind::Policy), _) => "blocked",
+        (FailureKind::Fetch(ErrorKind::Timeout), _) => "timeout",
+        _ => "unreachable",
+    }
+}
+
+async fn extract_off_thread(
+    rules: &Arc<Vec<ExtractRule>>,
+    url: Url,
+    html: String,
+    next: Option<Arc<Selector>>,
+) -> Extracted {
+    let rules = rules.clone();
+    tokio::task::spawn_blocking(move || extract_page(&html, &url, &rules, next.as_deref()))
+        .await
+        .expect("extraction does not panic")
+}
+
 /// What one page gave.
+#[derive(Default)]
 struct Extracted {
     items: Vec<Map<String, Value>>,
     uncoerced: u64,
@@ -363,7 +542,19 @@ fn describe(source: &Source) -> String {
             next_selector,
             max_pages,
         } => format!("{url} and its next pages (`{next_selector}`, at most {max_pages})"),
-        Source::Crawl { url, .. } => format!("crawl from {url}"),
+        Source::Crawl { url, settings } => format!(
+            "crawl from {url} (maxPages {}, maxDepth {}, concurrency {}, robots.txt {})",
+            settings.max_pages,
+            settings
+                .max_depth
+                .map_or("none".to_string(), |d| d.to_string()),
+            settings.concurrency,
+            if settings.respect_robots {
+                "honoured"
+            } else {
+                "ignored"
+            }
+        ),
     }
 }
 

@@ -1,13 +1,14 @@
 //! What a flow's steps mean when it runs: parsed once, when the flow is saved
 //! (so a wrong setting is a 422 naming it) and again when a run starts.
 
+use crate::crawl::CrawlSettings;
 use crate::extract::{self, CompiledSpec, ExtractSpec, FieldSelector};
 use indexmap::IndexMap;
 use regex::Regex;
 use scraper_common::{Flow, FlowMode, OutputSchema, Step, StepType};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// Where the pages of a run come from.
 #[derive(Debug)]
@@ -23,7 +24,7 @@ pub enum Source {
     /// Links followed from the start URL.
     Crawl {
         url: String,
-        settings: Map<String, Value>,
+        settings: CrawlSettings,
     },
 }
 
@@ -146,10 +147,9 @@ pub fn plan(
                         ));
                     }
                 };
-                source = Some(Source::Crawl {
-                    url,
-                    settings: step.settings.clone(),
-                });
+                let settings = CrawlSettings::from_step(&step.settings)
+                    .map_err(|e| format!("steps[{i}].{e}"))?;
+                source = Some(Source::Crawl { url, settings });
             }
             StepType::Extract => {
                 let s: ExtractSettings = settings(i, step)?;

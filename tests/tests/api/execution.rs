@@ -536,3 +536,142 @@ async fn a_server_stopping_mid_run_fails_it_as_worker_lost_and_keeps_the_rest() 
     assert_eq!(earlier.status, RunStatus::Completed, "nothing else changed");
     assert_eq!(app.store.item_count(&done_before.id).await.unwrap(), 2);
 }
+
+/// The generated shop crawled through the API: every product, nothing from
+/// the robots-disallowed /private/ section, nothing twice.
+#[tokio::test]
+async fn a_crawl_of_the_bench_shop_finds_exactly_its_products() {
+    let shop = scraper_tests::bench_site::generate(300);
+    let site = TestSite::dir(shop.www()).await;
+    let app = spawn_app_on_loopback().await;
+    let mut input = FlowInput::new("bench shop", site.url("/"));
+    input.steps = serde_json::from_value(json!([
+        {"type": "crawl", "maxPages": 400, "concurrency": 8},
+        {"type": "extract", "pages": "/product/"}
+    ]))
+    .unwrap();
+    input.output_schema = Some(
+        serde_json::from_value(json!({"name": "string", "price": "number", "url": "url"})).unwrap(),
+    );
+    let flow = app.client.create_flow(&input).await.unwrap();
+    let run = app.client.create_run(&flow.id).await.unwrap();
+    let done = app.wait_finished(&run.id, Duration::from_secs(60)).await;
+    assert_eq!(done.run.status, RunStatus::Completed, "{:#?}", done.logs);
+    assert_eq!(done.run.pages_fetched, 300, "every page of the site, once");
+
+    let (_, items) = app
+        .send(app.raw(Method::GET, &format!("/runs/{}/items", run.id)))
+        .await;
+    let base = format!("http://{}", site.addr);
+    let key = |name: &str, price: f64, path: &str| {
+        (
+            path.to_string(),
+            name.to_string(),
+            (price * 100.0).round() as i64,
+        )
+    };
+    let got: Vec<_> = items["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            key(
+                i["name"].as_str().unwrap(),
+                i["price"].as_f64().unwrap(),
+                i["url"].as_str().unwrap().trim_start_matches(&base),
+            )
+        })
+        .collect();
+    let want: std::collections::BTreeSet<_> = shop
+        .products
+        .iter()
+        .map(|p| key(&p.name, p.price, &p.path))
+        .collect();
+    let unique: std::collections::BTreeSet<_> = got.iter().cloned().collect();
+    assert_eq!(unique.len(), got.len(), "no product twice");
+    assert_eq!(unique, want, "exactly the products");
+    assert!(
+        got.iter()
+            .all(|(path, _, _)| !path.starts_with("/private/")),
+        "robots.txt honoured"
+    );
+    let messages = done
+        .logs
+        .iter()
+        .map(|l| l.message.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(messages.contains("Crawl finished"), "{messages}");
+    assert!(messages.contains("disallowed by robots.txt"), "{messages}");
+}
+
+#[tokio::test]
+async fn a_crawl_refuses_private_targets_and_stops_when_cancelled() {
+    let mut pages = vec![];
+    let links: String = (0..200)
+        .map(|i| format!("<a href=\"/p{i}\">p{i}</a>"))
+        .collect();
+    pages.push((
+        "/".to_string(),
+        Page::html(format!("<html><body>{links}</body></html>")),
+    ));
+    for i in 0..200 {
+        pages.push((format!("/p{i}"), Page::html(cards(&[("A", "$1")], None))));
+    }
+    let site = TestSite::pages(
+        pages
+            .iter()
+            .map(|(p, page)| (p.as_str(), page.clone()))
+            .collect(),
+    )
+    .await;
+    let steps = json!([{"type": "crawl", "maxPages": 500, "concurrency": 1, "delayMs": 50}]);
+
+    // With the policy on (no --allow-private-networks), 127.0.0.1 is refused.
+    let strict = spawn_app_with(Config {
+        engine: scraper_tests::test_engine(),
+        ..Config::default()
+    })
+    .await;
+    let flow_id = flow(&strict, site.url("/"), steps.clone()).await;
+    let done = strict
+        .wait_finished(&strict.client.create_run(&flow_id).await.unwrap().id, WAIT)
+        .await;
+    assert_eq!(
+        done.run.failure_reason.as_deref(),
+        Some("blocked"),
+        "{:?}",
+        done.run.error
+    );
+    assert!(
+        done.run
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("--allow-private-networks")
+    );
+    assert_eq!(site.hits(), 0, "nothing reached the site");
+
+    // Cancelled mid-crawl: no more requests reach the site.
+    let app = spawn_app_on_loopback().await;
+    let flow_id = flow(&app, site.url("/"), steps).await;
+    let run = app.client.create_run(&flow_id).await.unwrap();
+    while site.hits() < 10 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    app.client
+        .request(Method::POST, app.client.url(&["runs", &run.id, "cancel"]))
+        .send()
+        .await
+        .unwrap();
+    let done = app.wait_finished(&run.id, Duration::from_secs(2)).await;
+    assert_eq!(done.run.status, RunStatus::Cancelled);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let after_cancel = site.hits();
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert_eq!(site.hits(), after_cancel, "the crawl really stopped");
+    assert!(
+        after_cancel < 100,
+        "it stopped early ({after_cancel} requests)"
+    );
+}

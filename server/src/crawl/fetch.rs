@@ -149,14 +149,17 @@ pub async fn fetch_page(
     })
 }
 
-struct Body {
-    bytes: Vec<u8>,
-    truncated: bool,
+pub(super) struct Body {
+    pub bytes: Vec<u8>,
+    pub truncated: bool,
 }
 
 /// Streams the body, keeping at most `max` bytes; the rest is never read (the
 /// connection is dropped).
-async fn read_limited(response: reqwest::Response, max: usize) -> Result<Body, reqwest::Error> {
+pub(super) async fn read_limited(
+    response: reqwest::Response,
+    max: usize,
+) -> Result<Body, reqwest::Error> {
     let expected = response.content_length().map_or(64 * 1024, |n| n as usize);
     let mut bytes = Vec::with_capacity(expected.min(max));
     let mut stream = response.bytes_stream();
@@ -202,7 +205,7 @@ fn human_bytes(n: usize) -> String {
 }
 
 /// `Text/HTML; charset=x` -> `text/html`.
-fn essence(content_type: &str) -> String {
+pub(super) fn essence(content_type: &str) -> String {
     content_type
         .split(';')
         .next()
@@ -211,12 +214,12 @@ fn essence(content_type: &str) -> String {
         .to_ascii_lowercase()
 }
 
-fn is_html_type(essence: &str) -> bool {
+pub(super) fn is_html_type(essence: &str) -> bool {
     matches!(essence, "text/html" | "application/xhtml+xml")
 }
 
 /// Whether a body that is not labelled HTML starts like an HTML document.
-fn looks_like_html(body: &[u8]) -> bool {
+pub(super) fn looks_like_html(body: &[u8]) -> bool {
     let start = skip_bom_and_space(body);
     let head = &start[..start.len().min(64)];
     [
@@ -233,7 +236,7 @@ fn looks_like_html(body: &[u8]) -> bool {
 
 /// Whether an unlabelled body is plainly not text: NUL bytes or the magic
 /// numbers of common binary formats.
-fn looks_binary(body: &[u8]) -> bool {
+pub(super) fn looks_binary(body: &[u8]) -> bool {
     const MAGIC: &[&[u8]] = &[
         b"%PDF-",
         b"\x89PNG",

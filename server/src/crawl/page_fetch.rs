@@ -4,11 +4,13 @@
 
 use std::time::{Duration, Instant};
 
-use futures_util::StreamExt;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
 use url::Url;
 
 use crate::crawl::charset::decode_html;
+use crate::crawl::fetch::{
+    Body, essence, is_html_type, looks_binary, looks_like_html, read_limited,
+};
 use crate::crawl::fetch_error::FetchError;
 
 pub(crate) struct RequestOptions<'a> {
@@ -74,7 +76,10 @@ pub(crate) async fn fetch_html(
         });
     }
     let headers = response.headers().clone();
-    let (body, truncated) = read_limited(response, opts.max_bytes)
+    let Body {
+        bytes: body,
+        truncated,
+    } = read_limited(response, opts.max_bytes)
         .await
         .map_err(|err| FetchError::from_reqwest(&err, &final_url, started.elapsed()))?;
 
@@ -117,71 +122,4 @@ pub(crate) async fn fetch_html(
         html,
         warnings,
     })
-}
-
-/// Reads at most `max` bytes; the rest is never read (the connection is
-/// dropped). Returns whether the body was cut.
-pub(crate) async fn read_limited(
-    response: reqwest::Response,
-    max: usize,
-) -> Result<(Vec<u8>, bool), reqwest::Error> {
-    let expected = response.content_length().map_or(64 * 1024, |n| n as usize);
-    let mut bytes = Vec::with_capacity(expected.min(max));
-    let mut stream = response.bytes_stream();
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk?;
-        let room = max - bytes.len();
-        if chunk.len() > room {
-            bytes.extend_from_slice(&chunk[..room]);
-            return Ok((bytes, true));
-        }
-        bytes.extend_from_slice(&chunk);
-    }
-    Ok((bytes, false))
-}
-
-fn essence(content_type: &str) -> String {
-    content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase()
-}
-
-fn is_html_type(essence: &str) -> bool {
-    matches!(essence, "text/html" | "application/xhtml+xml")
-}
-
-fn looks_like_html(body: &[u8]) -> bool {
-    let body = body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(body);
-    let start = body
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(body.len());
-    let head = &body[start..(start + 64).min(body.len())];
-    [
-        &b"<!doctype html"[..],
-        b"<html",
-        b"<head",
-        b"<body",
-        b"<title",
-        b"<meta",
-    ]
-    .iter()
-    .any(|tag| head.len() >= tag.len() && head[..tag.len()].eq_ignore_ascii_case(tag))
-}
-
-fn looks_binary(body: &[u8]) -> bool {
-    const MAGIC: &[&[u8]] = &[
-        b"%PDF-",
-        b"\x89PNG",
-        b"GIF8",
-        b"\xff\xd8\xff",
-        b"PK\x03\x04",
-        b"\x1f\x8b",
-    ];
-    let head = &body[..body.len().min(1024)];
-    let utf16_bom = head.starts_with(b"\xff\xfe") || head.starts_with(b"\xfe\xff");
-    MAGIC.iter().any(|m| head.starts_with(m)) || !utf16_bom && head.contains(&0)
 }

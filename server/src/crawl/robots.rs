@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 use reqwest::header::{HeaderValue, USER_AGENT};
 use url::Url;
 
+use crate::crawl::fetch::{Body, read_limited};
 use crate::crawl::fetch_error::FetchError;
-use crate::crawl::page_fetch::read_limited;
 
 /// RFC 9309 lets crawlers stop reading after 500 KiB.
 const MAX_ROBOTS_BYTES: usize = 500 * 1024;
@@ -216,7 +216,7 @@ pub async fn fetch_robots(
         return allow_all(None);
     }
     match read_limited(response, MAX_ROBOTS_BYTES).await {
-        Ok((body, _)) => {
+        Ok(Body { bytes: body, .. }) => {
             let robots = RobotsTxt::parse(&String::from_utf8_lossy(&body));
             RobotsFetch {
                 access: robots.access_for(user_agent),

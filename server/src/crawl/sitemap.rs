@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 use reqwest::header::{HeaderValue, USER_AGENT};
 use url::Url;
 
+use crate::crawl::fetch::{Body, read_limited};
 use crate::crawl::fetch_error::FetchError;
-use crate::crawl::page_fetch::read_limited;
 
 /// The sitemap protocol's own limits: 50,000 URLs and 50 MB per file.
 const MAX_SITEMAP_BYTES: usize = 50 * 1024 * 1024;
@@ -105,7 +105,10 @@ async fn fetch_text(
             response.status()
         ));
     }
-    let (body, truncated) = read_limited(response, MAX_SITEMAP_BYTES)
+    let Body {
+        bytes: body,
+        truncated,
+    } = read_limited(response, MAX_SITEMAP_BYTES)
         .await
         .map_err(fail)?;
     let body = if body.starts_with(b"\x1f\x8b") {

@@ -31,11 +31,22 @@ fn bench_dir() -> PathBuf {
         .expect("shared/bench beside the repository")
 }
 
-/// Kills the process when the benchmark ends, however it ends.
+/// Stops the process when the benchmark ends, however it ends: SIGTERM
+/// first (a killed nginx master leaves its workers serving the port), then
+/// SIGKILL if it lingers.
 struct Guard(Child);
 
 impl Drop for Guard {
     fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.0.id().to_string()])
+            .status();
+        for _ in 0..50 {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
@@ -128,8 +139,10 @@ fn main() {
             Some(json!({
                 "name": "bench shop",
                 "url": format!("{base}/"),
+                // Like the peers, no page budget in the way: maxPages counts
+                // every request, 404s and repeated redirect targets included.
                 "steps": [
-                    {"type": "crawl", "maxPages": pages, "concurrency": concurrency},
+                    {"type": "crawl", "maxPages": pages * 2, "concurrency": concurrency},
                     {"type": "extract", "pages": "/product/"}
                 ],
                 "outputSchema": {"name": "string", "price": "number", "url": "url"}

@@ -675,3 +675,73 @@ async fn a_crawl_refuses_private_targets_and_stops_when_cancelled() {
         "it stopped early ({after_cancel} requests)"
     );
 }
+
+/// Crawl settings through the API: hop depth, include/exclude and maxPages.
+#[tokio::test]
+async fn crawl_settings_shape_what_is_fetched() {
+    let page = |name: &str, links: &[&str]| {
+        let links: String = links
+            .iter()
+            .map(|l| format!("<a href=\"{l}\">{l}</a>"))
+            .collect();
+        Page::html(format!(
+            "<html><body><div class=\"card\"><h2 class=\"name\">{name}</h2><span class=\"price\">$1</span></div>\
+             <div class=\"card\"><h2 class=\"name\">{name} 2</h2><span class=\"price\">$2</span></div>{links}</body></html>"
+        ))
+    };
+    let site = TestSite::pages(vec![
+        ("/a", page("a", &["/b", "/skip/1"])),
+        ("/b", page("b", &["/c"])),
+        ("/c", page("c", &["/d"])),
+        ("/d", page("d", &[])),
+        ("/skip/1", page("skip", &[])),
+    ])
+    .await;
+    let app = spawn_app_on_loopback().await;
+    let names = |done: &scraper_common::RunDetail| -> Vec<String> {
+        let mut names: Vec<String> = done
+            .output_preview
+            .iter()
+            .map(|i| i["name"].as_str().unwrap().to_string())
+            .filter(|n| !n.ends_with(" 2"))
+            .collect();
+        names.sort();
+        names
+    };
+    let run = |steps: Value| {
+        let app = &app;
+        let url = site.url("/a");
+        async move {
+            let flow_id = flow(app, url, steps).await;
+            app.wait_finished(&app.client.create_run(&flow_id).await.unwrap().id, WAIT)
+                .await
+        }
+    };
+
+    let deep = run(json!([{"type": "crawl", "maxDepth": 2, "exclude": ["/skip/"]}])).await;
+    assert_eq!(deep.run.status, RunStatus::Completed, "{:#?}", deep.logs);
+    assert_eq!(
+        names(&deep),
+        ["a", "b", "c"],
+        "two hops from /a, /skip/ excluded"
+    );
+    assert_eq!(deep.run.pages_fetched, 3);
+
+    let only = run(json!([{"type": "crawl", "include": ["/(a|skip/)"]}])).await;
+    assert_eq!(
+        names(&only),
+        ["a", "skip"],
+        "include keeps matching links only"
+    );
+
+    let capped = run(json!([{"type": "crawl", "maxPages": 2, "exclude": ["/skip/"]}])).await;
+    assert_eq!(capped.run.pages_fetched, 2);
+    assert_eq!(names(&capped), ["a", "b"]);
+
+    let got = app
+        .send(app.raw(Method::POST, "/flows").json(&json!({
+            "name": "x", "url": site.url("/a"), "steps": [{"type": "crawl", "maxPages": "ten"}]
+        })))
+        .await;
+    assert_error(&got, 422, "validation_failed", &["steps[0]", "maxPages"]);
+}

@@ -56,7 +56,7 @@ pub fn flow(input: &FlowInput) -> Result<(), ApiError> {
             &input.steps,
             input.output_schema.as_ref(),
         )
-        .map_err(ApiError::invalid)?;
+        .map_err(|e| ApiError::invalid(e.to_string()))?;
     }
     if let Some(schema) = &input.output_schema {
         if schema.len() > MAX_FIELDS {

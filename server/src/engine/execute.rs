@@ -2,7 +2,7 @@
 //! store them in batches, log progress, and say honestly how it ended.
 
 use super::log::RunLog;
-use super::plan::{self, ExtractRule, Source};
+use super::plan::{self, ExtractRule, PlanError, Source};
 use super::sink::ItemSink;
 use crate::crawl::{
     self, CrawlError, CrawlEvent, CrawlSettings, ErrorKind, FailedPage, FailureKind, FetchError,
@@ -191,25 +191,23 @@ pub async fn execute(
     let mut log = RunLog::new(ctx.store.clone(), run_id, 1, ctx.log_cap);
     let plan = match plan::of_flow(flow) {
         Ok(plan) => plan,
-        Err(message) => {
-            let reason = if message.contains("not available") {
-                "unsupported"
-            } else {
-                "invalid_flow"
-            };
-            return Ok(Outcome::failed(reason, message));
-        }
+        Err(PlanError::Unsupported(message)) => return Ok(Outcome::failed("unsupported", message)),
+        Err(PlanError::Invalid(message)) => return Ok(Outcome::failed("invalid_flow", message)),
     };
     let limit = match &plan.source {
         Source::Page { .. } => 1,
         Source::Paginate { max_pages, .. } => u64::from(*max_pages),
         Source::Crawl { settings, .. } => u64::from(settings.max_pages),
     };
+    let timeout = match &plan.source {
+        Source::Crawl { settings, .. } => settings.timeout(),
+        _ => ctx.fetch.timeout,
+    };
     log.info(format!(
-        "Run started: {}; {} extract step(s); fetch timeout {} s, page size limit {} MiB",
+        "Run started: {}; {} extract step(s); timeout {} ms a page, page size limit {} MiB",
         describe(&plan.source),
         plan.extracts.len(),
-        ctx.fetch.timeout.as_secs(),
+        timeout.as_millis(),
         ctx.fetch.max_bytes / (1024 * 1024)
     ))
     .await?;

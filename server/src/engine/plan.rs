@@ -69,6 +69,21 @@ struct ExtractSettings {
     instructions: Option<String>,
 }
 
+/// Why a flow cannot run: it asks for something not built yet, or it is wrong.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PlanError {
+    #[error("{0}")]
+    Unsupported(String),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl From<String> for PlanError {
+    fn from(message: String) -> Self {
+        PlanError::Invalid(message)
+    }
+}
+
 /// A step's settings, typed; the error names the step and the setting.
 fn settings<T: DeserializeOwned>(i: usize, step: &Step) -> Result<T, String> {
     let value = Value::Object(step.settings.clone());
@@ -89,11 +104,11 @@ pub fn plan(
     mode: FlowMode,
     steps: &[Step],
     schema: Option<&OutputSchema>,
-) -> Result<Plan, String> {
+) -> Result<Plan, PlanError> {
     if mode == FlowMode::Interact {
-        return Err(
+        return Err(PlanError::Unsupported(
             "interact mode (headless Chromium) is not available in this version yet".to_string(),
-        );
+        ));
     }
     let mut source: Option<Source> = None;
     let mut extracts = Vec::new();
@@ -104,7 +119,8 @@ pub fn plan(
                 if source.is_some() {
                     return Err(format!(
                         "steps[{i}]: navigate comes first, once (before crawl or paginate)"
-                    ));
+                    )
+                    .into());
                 }
                 source = Some(Source::Page {
                     url: s.url.unwrap_or_else(|| flow_url.to_string()),
@@ -118,7 +134,7 @@ pub fn plan(
                     Some(_) => {
                         return Err(format!(
                             "steps[{i}]: paginate follows a navigate step (or the start URL), not a crawl"
-                        ));
+                        ).into());
                     }
                 };
                 scraper::Selector::parse(&s.next_selector).map_err(|_| {
@@ -128,7 +144,7 @@ pub fn plan(
                     )
                 })?;
                 if s.max_pages == 0 {
-                    return Err(format!("steps[{i}].maxPages: must be at least 1"));
+                    return Err(format!("steps[{i}].maxPages: must be at least 1").into());
                 }
                 source = Some(Source::Paginate {
                     url,
@@ -144,7 +160,8 @@ pub fn plan(
                     Some(_) => {
                         return Err(format!(
                             "steps[{i}]: a flow has one crawl, and not after paginate"
-                        ));
+                        )
+                        .into());
                     }
                 };
                 let settings = CrawlSettings::from_step(&step.settings)
@@ -177,10 +194,10 @@ pub fn plan(
             | StepType::Wait
             | StepType::Scroll
             | StepType::Screenshot => {
-                return Err(format!(
+                return Err(PlanError::Unsupported(format!(
                     "steps[{i}]: `{}` steps drive a browser (interact mode), which is not available in this version yet",
                     step.kind
-                ));
+                )));
             }
         }
     }
@@ -202,7 +219,7 @@ pub fn plan(
 }
 
 /// The plan of a stored flow.
-pub fn of_flow(flow: &Flow) -> Result<Plan, String> {
+pub fn of_flow(flow: &Flow) -> Result<Plan, PlanError> {
     plan(
         &flow.url,
         flow.mode,

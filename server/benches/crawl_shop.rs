@@ -62,6 +62,25 @@ fn peak_rss_mb(pid: u32) -> f64 {
         .unwrap_or(f64::NAN)
 }
 
+/// User + system CPU seconds the process has used so far.
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name (which may hold spaces) start at ")".
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
+        .collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(f64::NAN)
+    };
+    // utime and stime are fields 14 and 15 of the whole line: 11 and 12 here.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 fn main() {
     // `cargo bench` passes --bench; the harness is ours.
     let pages = env_or("BENCH_PAGES", 5000);
@@ -177,6 +196,7 @@ fn main() {
         (elapsed, run, items)
     });
     let rss = peak_rss_mb(pid);
+    let cpu = cpu_seconds(pid);
     drop(server);
     drop(nginx);
 
@@ -227,6 +247,10 @@ fn main() {
         fetched as f64 * 1000.0 / run_ms as f64
     );
     println!("peak RSS (server) {rss:.1} MB");
+    println!(
+        "CPU (server)      {cpu:.2} s, {:.0} µs a page",
+        cpu * 1e6 / fetched.max(1) as f64
+    );
     println!(
         "records           {} returned, {correct}/{} correct",
         got.len(),

@@ -11,6 +11,8 @@ use serde_json::json;
 use url::Url;
 
 const LISTING: &str = include_str!("listing.html");
+/// A product page of the same shop (JSON-LD Product plus the visible fields).
+const PRODUCT: &str = include_str!("product.html");
 
 fn listing(c: &mut Criterion) {
     let base = Url::parse("http://127.0.0.1:8080/category/furniture/page/1.html").unwrap();
@@ -48,5 +50,27 @@ fn listing(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, listing);
+fn product(c: &mut Criterion) {
+    let base = Url::parse("http://127.0.0.1:8080/product/x.html").unwrap();
+    let auto = compile(
+        &serde_json::from_value::<ExtractSpec>(
+            json!({"schema": {"name": "string", "price": "number", "url": "url"}}),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let x = extract(PRODUCT, &base, &auto);
+    assert_eq!(x.items.len(), 1);
+    let mut group = c.benchmark_group("product");
+    group.throughput(Throughput::Bytes(PRODUCT.len() as u64));
+    group.bench_function("parse_only", |b| {
+        b.iter(|| Html::parse_document(black_box(PRODUCT)))
+    });
+    group.bench_function("auto", |b| {
+        b.iter(|| extract(black_box(PRODUCT), &base, &auto))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, listing, product);
 criterion_main!(benches);

@@ -1,13 +1,12 @@
 //! Fetching one HTML page safely: policy first, a bounded body, a decoded text.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use futures_util::StreamExt;
-use reqwest::header::{ACCEPT, CONTENT_TYPE};
 use url::Url;
 
-use crate::crawl::charset::decode_html;
 use crate::crawl::fetch_error::FetchError;
+use crate::crawl::page_fetch::{RequestOptions, fetch_html};
 use crate::crawl::policy::UrlPolicy;
 
 pub const DEFAULT_MAX_BYTES: usize = 10 * 1024 * 1024;
@@ -60,92 +59,24 @@ pub async fn fetch_page(
     opts: &FetchOptions,
 ) -> Result<FetchedPage, FetchError> {
     let url = policy.check_url(url).map_err(FetchError::Policy)?;
-    let started = Instant::now();
-    let fail = |err: reqwest::Error| FetchError::from_reqwest(&err, &url, started.elapsed());
-    let response = client
-        .get(url.clone())
-        .header(ACCEPT, "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1")
-        .timeout(opts.timeout)
-        .send()
-        .await
-        .map_err(fail)?;
-
-    let final_url = response.url().clone();
-    let status = response.status();
-    if !status.is_success() {
-        return Err(FetchError::HttpStatus {
-            url: final_url,
-            status: status.as_u16(),
-        });
-    }
-    let content_type = response
-        .headers()
-        .get(CONTENT_TYPE)
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).trim().to_string())
-        .filter(|v| !v.is_empty());
-    let label = content_type.as_deref().map(essence);
-    if let Some(label) = &label
-        && !is_html_type(label)
-        && label != "text/plain"
-    {
-        return Err(FetchError::NotHtml {
-            url: final_url,
-            content_type: label.clone(),
-        });
-    }
-
-    let mut warnings = Vec::new();
-    let declared = response.content_length();
-    let body = read_limited(response, opts.max_bytes)
-        .await
-        .map_err(|err| FetchError::from_reqwest(&err, &final_url, started.elapsed()))?;
-    if body.truncated {
-        warnings.push(truncation_warning(opts.max_bytes, declared));
-    }
-
-    match label.as_deref() {
-        Some(label) if is_html_type(label) => {}
-        Some(label) => {
-            // text/plain: servers that do not know better label HTML this way.
-            if !looks_like_html(&body.bytes) {
-                return Err(FetchError::NotHtml {
-                    url: final_url,
-                    content_type: label.to_string(),
-                });
-            }
-            warnings.push(format!(
-                "served as {label} but looks like HTML; read as HTML"
-            ));
-        }
-        None => {
-            if looks_binary(&body.bytes) {
-                return Err(FetchError::NotHtml {
-                    url: final_url,
-                    content_type: "unlabelled binary data (no Content-Type)".into(),
-                });
-            }
-            warnings.push("no Content-Type header; read as HTML".into());
-        }
-    }
-
-    let decoded = decode_html(
-        &body.bytes,
-        content_type.as_deref(),
-        !body.truncated,
-        &mut warnings,
-    );
-    for warning in &warnings {
-        tracing::debug!(url = %final_url, warning, "fetched with warning");
+    let request = RequestOptions {
+        timeout: opts.timeout,
+        user_agent: None,
+        max_bytes: opts.max_bytes,
+    };
+    let fetched = fetch_html(client, &url, &request).await?;
+    for warning in &fetched.warnings {
+        tracing::debug!(url = %fetched.final_url, warning, "fetched with warning");
     }
     Ok(FetchedPage {
-        final_url,
-        status: status.as_u16(),
-        content_type,
-        html: decoded.text,
-        encoding: decoded.encoding.name(),
-        bytes: body.bytes.len(),
-        truncated: body.truncated,
-        warnings,
+        bytes: fetched.body.len(),
+        final_url: fetched.final_url,
+        status: fetched.status,
+        content_type: fetched.content_type,
+        html: fetched.html,
+        encoding: fetched.encoding,
+        truncated: fetched.truncated,
+        warnings: fetched.warnings,
     })
 }
 
@@ -181,7 +112,7 @@ pub(super) async fn read_limited(
     })
 }
 
-fn truncation_warning(max: usize, declared: Option<u64>) -> String {
+pub(super) fn truncation_warning(max: usize, declared: Option<u64>) -> String {
     let size = match declared {
         Some(n) => format!(" (the server announced {n} bytes)"),
         None => String::new(),

@@ -9,7 +9,7 @@ use url::Url;
 
 use crate::crawl::charset::decode_html;
 use crate::crawl::fetch::{
-    Body, essence, is_html_type, looks_binary, looks_like_html, read_limited,
+    Body, essence, is_html_type, looks_binary, looks_like_html, read_limited, truncation_warning,
 };
 use crate::crawl::fetch_error::FetchError;
 
@@ -28,6 +28,8 @@ pub(crate) struct FetchedBody {
     pub body: Vec<u8>,
     pub truncated: bool,
     pub html: String,
+    /// Name of the encoding the body was decoded from.
+    pub encoding: &'static str,
     pub warnings: Vec<String>,
 }
 
@@ -76,6 +78,7 @@ pub(crate) async fn fetch_html(
         });
     }
     let headers = response.headers().clone();
+    let declared = response.content_length();
     let Body {
         bytes: body,
         truncated,
@@ -85,10 +88,7 @@ pub(crate) async fn fetch_html(
 
     let mut warnings = Vec::new();
     if truncated {
-        warnings.push(format!(
-            "body cut off at {} bytes; the HTML is incomplete",
-            opts.max_bytes
-        ));
+        warnings.push(truncation_warning(opts.max_bytes, declared));
     }
     match label.as_deref() {
         Some(label) if is_html_type(label) => {}
@@ -111,7 +111,7 @@ pub(crate) async fn fetch_html(
         }
         None => warnings.push("no Content-Type header; read as HTML".into()),
     }
-    let html = decode_html(&body, content_type.as_deref(), !truncated, &mut warnings).text;
+    let decoded = decode_html(&body, content_type.as_deref(), !truncated, &mut warnings);
     Ok(FetchedBody {
         final_url,
         status: status.as_u16(),
@@ -119,7 +119,8 @@ pub(crate) async fn fetch_html(
         content_type,
         body,
         truncated,
-        html,
+        html: decoded.text,
+        encoding: decoded.encoding.name(),
         warnings,
     })
 }

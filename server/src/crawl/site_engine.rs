@@ -372,6 +372,7 @@ impl CrawlShared {
             truncated,
             html,
             warnings,
+            ..
         } = page;
         let bytes = body.len();
         let follows = self.follows(depth);

@@ -1,7 +1,7 @@
 //! `/api/flows`: list, create, read, merge-patch, delete.
 
 use super::auth::Principal;
-use super::body::{kind, parse};
+use super::body::parse;
 use super::error::ApiError;
 use super::query::Params;
 use super::{merge_patch, reply, validate};
@@ -78,9 +78,7 @@ pub async fn update(
     if let Some(status) = fields.get("status")
         && status.as_str() == Some("error")
     {
-        return Err(ApiError::invalid(
-            "status: `error` is set by the server when a run fails; use active, paused or draft",
-        ));
+        return Err(ApiError::invalid(validate::STATUS_IS_SERVERS));
     }
     // Another writer may change the flow between our read and write; the
     // store refuses a stale write, and we merge again onto the new version.
@@ -88,12 +86,6 @@ pub async fn update(
         let current = find(&state, &id).await?;
         let mut doc = editable(&current);
         merge_patch::apply(&mut doc, &patch);
-        if !doc.is_object() {
-            return Err(ApiError::invalid(format!(
-                "the patch must be an object, not {}",
-                kind(&doc)
-            )));
-        }
         let mut input: FlowInput = parse(doc)?;
         // The current status may be `error`, which a user may not set but may
         // keep; a patch setting it was refused above.

@@ -3,6 +3,10 @@
 use super::error::ApiError;
 use scraper_common::{FlowInput, FlowMode, FlowStatus, NewKey};
 
+/// Users set active, paused or draft; `error` belongs to the server.
+pub const STATUS_IS_SERVERS: &str =
+    "status: `error` is set by the server when a run fails; use active, paused or draft";
+
 const MAX_NAME: usize = 200;
 const MAX_DESCRIPTION: usize = 5_000;
 const MAX_STEPS: usize = 100;
@@ -19,9 +23,7 @@ pub fn flow(input: &FlowInput) -> Result<(), ApiError> {
     }
     http_url("url", &input.url)?;
     if input.status == Some(FlowStatus::Error) {
-        return Err(ApiError::invalid(
-            "status: `error` is set by the server when a run fails; use active, paused or draft",
-        ));
+        return Err(ApiError::invalid(STATUS_IS_SERVERS));
     }
     if input.steps.len() > MAX_STEPS {
         return Err(ApiError::invalid(format!(

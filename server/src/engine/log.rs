@@ -30,7 +30,6 @@ impl RunLog {
     }
 
     /// Lines past the cap are dropped, except that the one reaching it says so.
-    /// `force` lines (the summary) are written even past the cap.
     pub async fn write(&mut self, level: LogLevel, message: &str) -> Result<()> {
         if self.written + 1 < self.cap {
             self.written += 1;
@@ -51,8 +50,50 @@ impl RunLog {
         Ok(())
     }
 
+    /// Written even past the cap: the summary a reader looks for last.
     pub async fn force(&mut self, level: LogLevel, message: &str) -> Result<()> {
         self.written += 1;
         self.store.append_log(&self.run_id, level, message).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RunLog;
+    use crate::store::Store;
+    use scraper_common::{FlowInput, LogLevel, Trigger};
+
+    #[tokio::test]
+    async fn the_cap_is_logged_and_the_summary_still_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&format!("sqlite://{}", dir.path().join("t.db").display()))
+            .await
+            .unwrap();
+        let flow = store
+            .create_flow(&FlowInput::new("f", "https://example.com/"))
+            .await
+            .unwrap();
+        let run = store
+            .create_run(&flow.id, Trigger::Api)
+            .await
+            .unwrap()
+            .unwrap();
+        // One line (the queue line) exists; a cap of 5 leaves room for 3 more
+        // and the line that says the cap was reached.
+        let mut log = RunLog::new(store.clone(), &run.id, 1, 5);
+        for i in 0..10 {
+            log.info(format!("line {i}")).await.unwrap();
+        }
+        log.force(LogLevel::Info, "Summary").await.unwrap();
+        let lines = store.logs_after(&run.id, 0).await.unwrap();
+        let messages: Vec<&str> = lines.iter().map(|l| l.message.as_str()).collect();
+        assert_eq!(messages.len(), 6, "{messages:?}");
+        assert_eq!(&messages[1..4], ["line 0", "line 1", "line 2"]);
+        assert!(
+            messages[4].starts_with("Log cap of 5 lines reached"),
+            "{messages:?}"
+        );
+        assert_eq!(lines[4].level, LogLevel::Warn);
+        assert_eq!(messages[5], "Summary");
     }
 }

@@ -4,7 +4,7 @@ use scraper_common::Scope;
 use scraper_server::engine::{EngineConfig, Prices};
 use scraper_server::store::Store;
 use scraper_server::{AppState, Config};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use tracing_subscriber::EnvFilter;
 
 mod cli;
@@ -18,6 +18,8 @@ async fn main() -> Result<()> {
             EnvFilter::try_from_env("SCRAPER_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
+        // Colours only for a person at a terminal, and never with NO_COLOR.
+        .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
         .init();
     let cli = Cli::parse();
     match cli.command {

@@ -76,6 +76,11 @@ pub struct TestSite {
 impl TestSite {
     /// Serves `pages` by path (`/`, `/list.html`); anything else is a 404.
     pub async fn pages(pages: Vec<(&str, Page)>) -> TestSite {
+        Self::pages_on("127.0.0.1", pages).await
+    }
+
+    /// The same on another loopback address (`127.0.0.2`).
+    pub async fn pages_on(ip: &str, pages: Vec<(&str, Page)>) -> TestSite {
         let pages: Arc<HashMap<String, Page>> = Arc::new(
             pages
                 .into_iter()
@@ -106,7 +111,7 @@ impl TestSite {
                 response.body(page.body.clone()).unwrap()
             }
         });
-        Self::start(route, hits).await
+        Self::start(ip, route, hits).await
     }
 
     /// Serves the files under `root` (directories answer with index.html).
@@ -119,15 +124,15 @@ impl TestSite {
             })
             .untuple_one()
             .and(warp::fs::dir(root.into()));
-        Self::start(route, hits).await
+        Self::start("127.0.0.1", route, hits).await
     }
 
-    async fn start<F>(route: F, hits: Arc<AtomicUsize>) -> TestSite
+    async fn start<F>(ip: &str, route: F, hits: Arc<AtomicUsize>) -> TestSite
     where
         F: Filter + Clone + Send + Sync + 'static,
         F::Extract: warp::Reply,
     {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        let listener = tokio::net::TcpListener::bind((ip, 0))
             .await
             .expect("bind test site");
         let addr = listener.local_addr().expect("addr");

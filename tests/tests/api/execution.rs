@@ -745,3 +745,51 @@ async fn crawl_settings_shape_what_is_fetched() {
         .await;
     assert_error(&got, 422, "validation_failed", &["steps[0]", "maxPages"]);
 }
+
+/// With only 127.0.0.2 allowed, a crawl there never reaches 127.0.0.1: not
+/// by a link, not by a redirect.
+#[tokio::test]
+async fn a_crawl_never_follows_into_a_refused_address() {
+    let refused = TestSite::pages(vec![("/x", Page::html(cards(&[("X", "$9")], None)))]).await;
+    let target = refused.url("/x");
+    let allowed = TestSite::pages_on(
+        "127.0.0.2",
+        vec![
+            (
+                "/",
+                Page::html(format!(
+                    "<html><body>{}<a href=\"{target}\">out</a><a href=\"/jump\">jump</a></body></html>",
+                    cards(&[("A", "$1")], None)
+                )),
+            ),
+            ("/jump", Page::redirect(&target)),
+        ],
+    )
+    .await;
+    let app = spawn_app_with(Config {
+        private_networks: "127.0.0.2/32".parse().unwrap(),
+        engine: scraper_tests::test_engine(),
+        ..Config::default()
+    })
+    .await;
+    let flow_id = flow(
+        &app,
+        allowed.url("/"),
+        json!([{"type": "crawl", "respectRobots": false}]),
+    )
+    .await;
+    let done = app
+        .wait_finished(&app.client.create_run(&flow_id).await.unwrap().id, WAIT)
+        .await;
+    assert_eq!(done.run.status, RunStatus::Completed, "{:#?}", done.logs);
+    assert_eq!(done.run.pages_fetched, 1);
+    assert_eq!(done.run.pages_failed, 1, "the redirect is a failed page");
+    assert!(
+        done.logs.iter().any(|l| l.message.contains("/jump")
+            && l.message.contains("refused")
+            && l.message.contains("--allow-private-networks 127.0.0.2/32")),
+        "the refused redirect is logged with the policy's reason: {:#?}",
+        done.logs
+    );
+    assert_eq!(refused.hits(), 0, "nothing reached 127.0.0.1");
+}

@@ -130,15 +130,8 @@ impl Tally<'_> {
         self.uncoerced += extracted.uncoerced;
         let stored = self.sink.stored;
         self.sink.push(extracted.items).await?;
-        if self.sink.stored != stored {
-            // Counters follow the items that are really stored.
-            self.sync_counters();
-            self.ctx
-                .store
-                .record_progress(self.run_id, &self.progress)
-                .await?;
-        }
-        self.report(false).await
+        // When items reached the database, the counters follow at once.
+        self.report(self.sink.stored != stored).await
     }
 
     /// Stores counters; logs progress every 2 s or 100 pages (or when `now`).
@@ -481,6 +474,10 @@ async fn extract_off_thread(
     html: String,
     next: Option<Arc<Selector>>,
 ) -> Extracted {
+    if next.is_none() && !rules.iter().any(|rule| rule.applies_to(&url)) {
+        // Nothing to take from this page: no thread hop, no parse.
+        return Extracted::default();
+    }
     let rules = rules.clone();
     tokio::task::spawn_blocking(move || extract_page(&html, &url, &rules, next.as_deref()))
         .await
@@ -506,14 +503,7 @@ fn extract_page(
     let doc = Html::parse_document(html);
     let mut items = Vec::new();
     let mut uncoerced = 0;
-    for rule in rules {
-        if rule
-            .pages
-            .as_ref()
-            .is_some_and(|p| !p.is_match(url.as_str()))
-        {
-            continue;
-        }
+    for rule in rules.iter().filter(|rule| rule.applies_to(url)) {
         let out = extract::extract_document(&doc, url, &rule.spec);
         uncoerced += out.uncoerced as u64;
         items.extend(out.items);

@@ -36,6 +36,12 @@ pub struct ExtractRule {
     pub spec: CompiledSpec,
 }
 
+impl ExtractRule {
+    pub fn applies_to(&self, url: &url::Url) -> bool {
+        self.pages.as_ref().is_none_or(|p| p.is_match(url.as_str()))
+    }
+}
+
 #[derive(Debug)]
 pub struct Plan {
     pub source: Source,

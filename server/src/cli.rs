@@ -70,6 +70,10 @@ pub struct ServeArgs {
     /// ...plus this many USD per MB downloaded.
     #[arg(long, env = "SCRAPER_PRICE_PER_MB", default_value_t = 0.0)]
     pub price_per_mb: f64,
+    /// Also serve a small demo shop under /demo/ and add a few flows against
+    /// it (the server's own address becomes an allowed fetch target).
+    #[arg(long, env = "SCRAPER_DEMO")]
+    pub demo: bool,
     #[command(flatten)]
     pub db: DatabaseArgs,
 }

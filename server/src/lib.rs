@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod crawl;
+pub mod demo;
 pub mod engine;
 pub mod extract;
 pub mod keys;
@@ -18,6 +19,7 @@ use std::sync::Arc;
 use store::Store;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
+use warp::Filter;
 
 /// How the server behaves, beyond where it listens and what database it uses.
 #[derive(Debug, Clone, Default)]
@@ -26,6 +28,8 @@ pub struct Config {
     pub private_networks: PrivateNetworks,
     pub fetch: FetchOptions,
     pub engine: EngineConfig,
+    /// Serve the demo shop under `/demo/` (see `demo`).
+    pub demo: bool,
 }
 
 /// What every request handler can reach.
@@ -37,6 +41,7 @@ pub struct AppState {
     pub http: reqwest::Client,
     pub fetch: FetchOptions,
     pub engine: Engine,
+    pub demo: bool,
     /// Fires when the server begins to shut down: workers stop, log streams end.
     pub shutdown: CancellationToken,
 }
@@ -65,6 +70,7 @@ impl AppState {
             http,
             fetch: config.fetch.clone(),
             engine,
+            demo: config.demo,
             shutdown,
         })
     }
@@ -78,7 +84,11 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) {
-    let routes = api::routes(&state);
+    let routes = if state.demo {
+        demo::routes().or(api::routes(&state)).unify().boxed()
+    } else {
+        api::routes(&state)
+    };
     let mut workers = state.engine.start();
     let token = state.shutdown.clone();
     let signal = async move {

@@ -67,8 +67,13 @@ async fn serve(args: ServeArgs) -> Result<()> {
     out.flush()?;
     drop(out);
 
+    let mut private_networks = args.allow_private_networks.unwrap_or_default();
+    if args.demo {
+        private_networks = scraper_server::demo::allow_shop(private_networks, addr);
+    }
     let config = Config {
-        private_networks: args.allow_private_networks.unwrap_or_default(),
+        private_networks,
+        demo: args.demo,
         engine: EngineConfig {
             workers: args.workers,
             max_queued: args.max_queued,
@@ -84,6 +89,13 @@ async fn serve(args: ServeArgs) -> Result<()> {
     tracing::info!(workers = args.workers, "run workers");
     tracing::info!(allowed = %config.private_networks, "private networks as fetch targets");
     let state = AppState::new(store.clone(), &config).context("building the HTTP client")?;
+    if args.demo {
+        let base = scraper_server::demo::base_url(addr);
+        scraper_server::demo::seed(&state, &base)
+            .await
+            .context("adding the demo flows")?;
+        tracing::info!("demo shop at {base}/demo/");
+    }
     scraper_server::serve(state, listener, shutdown).await;
     store.close().await;
     tracing::info!("server stopped");

@@ -23,6 +23,8 @@ pub struct TestApp {
     /// The same database the server uses, for checks the API cannot make.
     pub store: Store,
     pub db_path: std::path::PathBuf,
+    /// The server's own state (its engine, policy...), for set-ups the API has no call for.
+    pub state: AppState,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<()>>,
     _dir: TempDir,
@@ -95,7 +97,7 @@ pub async fn spawn_app_with(config: Config) -> TestApp {
     let addr = listener.local_addr().expect("addr");
     let (tx, rx) = oneshot::channel::<()>();
     let state = AppState::new(store.clone(), &config).expect("app state");
-    let server = tokio::spawn(scraper_server::serve(state, listener, async {
+    let server = tokio::spawn(scraper_server::serve(state.clone(), listener, async {
         let _ = rx.await;
     }));
     let client = Client::new(&format!("http://{addr}"), &admin_key).expect("client");
@@ -105,6 +107,7 @@ pub async fn spawn_app_with(config: Config) -> TestApp {
         admin_key,
         store,
         db_path,
+        state,
         shutdown: Some(tx),
         server: Some(server),
         _dir: dir,

@@ -134,6 +134,16 @@ impl Store {
         row.map(FlowRow::into_flow).transpose()
     }
 
+    /// The oldest flow with exactly this name (names are not unique).
+    pub async fn flow_named(&self, name: &str) -> Result<Option<Flow>> {
+        let sql = format!("{SELECT} WHERE f.name = ? ORDER BY f.created_at, f.id LIMIT 1");
+        let row: Option<FlowRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(FlowRow::into_flow).transpose()
+    }
+
     /// One page of flows, newest first, and how many match in all.
     pub async fn flows(&self, query: &FlowQuery) -> Result<(Vec<Flow>, u64)> {
         let mut q = QueryBuilder::<Sqlite>::new(SELECT);

@@ -4,10 +4,11 @@ use crate::envelope::{DataResponse, ErrorBody, ListResponse, MessageResponse};
 use crate::extract::{ExtractRequest, ExtractResult};
 use crate::flow::{Flow, FlowFilter, FlowInput};
 use crate::key::{ApiKey, CreatedKey, NewKey};
-use crate::run::{NewRun, Run, RunDetail, RunFilter};
+use crate::run::{LogEntry, NewRun, Run, RunDetail, RunFilter, RunStatus};
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
 use url::Url;
 
 /// The header that carries the API key.
@@ -99,6 +100,11 @@ impl Client {
         &self.base
     }
 
+    /// The key this client sends.
+    pub fn api_key(&self) -> &str {
+        &self.api_key
+    }
+
     /// A URL under the API base; each segment is percent-encoded.
     pub fn url(&self, segments: &[&str]) -> Url {
         let mut url = self.base.clone();
@@ -185,6 +191,104 @@ impl Client {
             .await
     }
 
+    /// `POST /api/flows` with a body as the user wrote it, so that the
+    /// server (not this client's types) judges it and names what is wrong.
+    pub async fn create_flow_json(&self, flow: &Value) -> Result<Flow, ClientError> {
+        self.data(Method::POST, self.url(&["flows"]), Some(flow))
+            .await
+    }
+
+    /// `POST /api/runs/:id/cancel`: the run as it is after the cancel.
+    pub async fn cancel_run(&self, id: &str) -> Result<Run, ClientError> {
+        self.data(Method::POST, self.url(&["runs", id, "cancel"]), None::<&()>)
+            .await
+    }
+
+    /// `GET /api/runs/:id/logs?after=SEQ`: the lines after `after`.
+    pub async fn run_logs(
+        &self,
+        id: &str,
+        after: u64,
+    ) -> Result<ListResponse<LogEntry>, ClientError> {
+        let mut url = self.url(&["runs", id, "logs"]);
+        url.query_pairs_mut()
+            .append_pair("after", &after.to_string());
+        self.send(Method::GET, url, None::<&()>).await
+    }
+
+    /// `GET /api/runs/:id/items` as JSON records.
+    pub async fn run_items(
+        &self,
+        id: &str,
+        limit: Option<u32>,
+        offset: Option<u64>,
+    ) -> Result<ListResponse<Map<String, Value>>, ClientError> {
+        let mut url = self.url(&["runs", id, "items"]);
+        page_params(&mut url.query_pairs_mut(), limit, offset);
+        self.send(Method::GET, url, None::<&()>).await
+    }
+
+    /// `GET /api/runs/:id/items?format=...`: the whole data set as the
+    /// server writes it (`json`, `ndjson` or `csv`), for saving to a file.
+    pub async fn run_items_text(&self, id: &str, format: &str) -> Result<String, ClientError> {
+        let mut url = self.url(&["runs", id, "items"]);
+        url.query_pairs_mut().append_pair("format", format);
+        let unreachable = |source| ClientError::Unreachable {
+            url: url.to_string(),
+            source,
+        };
+        let response = self
+            .request(Method::GET, url.clone())
+            .send()
+            .await
+            .map_err(unreachable)?;
+        let status = response.status();
+        let bytes = response.bytes().await.map_err(unreachable)?;
+        if !status.is_success() {
+            return decode::<Value>(&url, status, &bytes).map(|_| String::new());
+        }
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    /// `GET /api/runs/:id/logs/stream`: the run's log lines as they are
+    /// written, resuming after `last_event_id` when given.
+    pub async fn stream_logs(
+        &self,
+        id: &str,
+        last_event_id: Option<u64>,
+    ) -> Result<LogStream, ClientError> {
+        let url = self.url(&["runs", id, "logs", "stream"]);
+        let mut request = self
+            .request(Method::GET, url.clone())
+            .header(reqwest::header::ACCEPT, "text/event-stream");
+        if let Some(seq) = last_event_id {
+            request = request.header("Last-Event-ID", seq.to_string());
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|source| ClientError::Unreachable {
+                url: url.to_string(),
+                source,
+            })?;
+        let status = response.status();
+        if !status.is_success() {
+            let bytes = response.bytes().await.unwrap_or_default();
+            return Err(decode::<Value>(&url, status, &bytes)
+                .err()
+                .unwrap_or_else(|| ClientError::Unexpected {
+                    url: url.to_string(),
+                    status: status.as_u16(),
+                    detail: "an error status with a success body".into(),
+                }));
+        }
+        Ok(LogStream {
+            url: url.to_string(),
+            response,
+            buffer: String::new(),
+        })
+    }
+
     pub async fn list_keys(&self) -> Result<ListResponse<ApiKey>, ClientError> {
         self.send(Method::GET, self.url(&["keys"]), None::<&()>)
             .await
@@ -236,6 +340,94 @@ impl Client {
     }
 }
 
+/// One event of a run's log stream.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LogEvent {
+    Line(LogEntry),
+    /// The stream is over: the run finished (`status` is final) or the
+    /// server is shutting down (`status` is what the run was then).
+    End {
+        status: Option<RunStatus>,
+        failure_reason: Option<String>,
+    },
+}
+
+/// A run's Server-Sent Events, read chunk by chunk.
+pub struct LogStream {
+    url: String,
+    response: reqwest::Response,
+    buffer: String,
+}
+
+impl LogStream {
+    /// The next event; `None` when the server closed the stream.
+    pub async fn next(&mut self) -> Option<Result<LogEvent, ClientError>> {
+        loop {
+            while let Some(block) = take_block(&mut self.buffer) {
+                if let Some(event) = parse_event(&block) {
+                    return Some(event.map_err(|detail| ClientError::Unexpected {
+                        url: self.url.clone(),
+                        status: 200,
+                        detail,
+                    }));
+                }
+            }
+            match self.response.chunk().await {
+                Ok(Some(chunk)) => {
+                    // SSE allows CRLF; one form makes block splitting simple.
+                    self.buffer
+                        .push_str(&String::from_utf8_lossy(&chunk).replace('\r', ""));
+                }
+                Ok(None) => return None,
+                Err(source) => {
+                    return Some(Err(ClientError::Unreachable {
+                        url: self.url.clone(),
+                        source,
+                    }));
+                }
+            }
+        }
+    }
+}
+
+fn take_block(buffer: &mut String) -> Option<String> {
+    let end = buffer.find("\n\n")?;
+    let block = buffer[..end].to_string();
+    buffer.drain(..end + 2);
+    Some(block)
+}
+
+/// `None` for blocks that carry no event we know (keep-alive comments).
+fn parse_event(block: &str) -> Option<Result<LogEvent, String>> {
+    let mut kind = "message";
+    let mut data = String::new();
+    for line in block.lines() {
+        if let Some(v) = line.strip_prefix("event:") {
+            kind = v.trim();
+        } else if let Some(v) = line.strip_prefix("data:") {
+            if !data.is_empty() {
+                data.push('\n');
+            }
+            data.push_str(v.strip_prefix(' ').unwrap_or(v));
+        }
+    }
+    match kind {
+        "log" => Some(
+            serde_json::from_str::<LogEntry>(&data)
+                .map(LogEvent::Line)
+                .map_err(|e| format!("a log event that is not a log line ({e}): {data}")),
+        ),
+        "end" => {
+            let end: Value = serde_json::from_str(&data).unwrap_or(Value::Null);
+            Some(Ok(LogEvent::End {
+                status: end["status"].as_str().and_then(|s| s.parse().ok()),
+                failure_reason: end["failureReason"].as_str().map(str::to_string),
+            }))
+        }
+        _ => None,
+    }
+}
+
 fn page_params(
     q: &mut url::form_urlencoded::Serializer<'_, url::UrlQuery<'_>>,
     limit: Option<u32>,
@@ -271,5 +463,36 @@ fn decode<T: DeserializeOwned>(
         Err(_) => Err(unexpected(
             String::from_utf8_lossy(bytes).chars().take(200).collect(),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sse_blocks_become_events_and_comments_are_skipped() {
+        let mut buffer = String::from(
+            ":keep-alive\n\nid:3\nevent:log\ndata:{\"seq\":3,\"timestamp\":\"2026-03-18T12:00:00.000Z\",\"level\":\"info\",\"message\":\"hi\"}\n\nevent:end\ndata:{\"status\":\"failed\",\"failureReason\":\"timeout\"}\n\npartial",
+        );
+        let mut events = Vec::new();
+        while let Some(block) = take_block(&mut buffer) {
+            if let Some(event) = parse_event(&block) {
+                events.push(event.unwrap());
+            }
+        }
+        assert_eq!(buffer, "partial", "an unfinished block waits for more");
+        assert_eq!(events.len(), 2);
+        match &events[0] {
+            LogEvent::Line(line) => assert_eq!((line.seq, line.message.as_str()), (3, "hi")),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            events[1],
+            LogEvent::End {
+                status: Some(RunStatus::Failed),
+                failure_reason: Some("timeout".into())
+            }
+        );
     }
 }

@@ -14,7 +14,7 @@ pub mod run;
 pub mod scope;
 pub mod time;
 
-pub use client::{Client, ClientError};
+pub use client::{Client, ClientError, LogEvent, LogStream};
 pub use envelope::{DataResponse, ErrorBody, ErrorDetail, ListResponse, MessageResponse};
 pub use extract::{ExtractRequest, ExtractResult, FieldSelector};
 pub use flow::{

@@ -1,11 +1,56 @@
-//! scraper-tui: the terminal dashboard. Not built yet; it says so instead of
-//! pretending, and points at what works today.
+use clap::Parser;
+use scraper_common::Client;
+use scraper_tui::cli::Cli;
+use scraper_tui::config::{self, Target};
+use scraper_tui::editor::Editor;
+use scraper_tui::runtime::Runtime;
+use scraper_tui::{App, Settings, TuiError};
+use std::process::ExitCode;
 
-fn main() {
-    eprintln!(
-        "scraper-tui: the terminal dashboard is not available in this version yet.\n\
-         Run the server with `cargo run --release -p scraper-server` and use the REST API \
-         (see README.md)."
-    );
-    std::process::exit(2);
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("scraper-tui: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("scraper-tui: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), TuiError> {
+    let file = config::load(cli.config.as_deref())?;
+    let resolved = config::resolve(&cli, file, &|name| std::env::var(name).ok())?;
+    let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    match resolved.target {
+        Target::Remote { server, api_key } => {
+            let client = Client::new(&server, &api_key)?;
+            let settings = Settings {
+                readonly: resolved.readonly,
+                save_dir: resolved.save_dir,
+                color,
+                ..Settings::new(&server, &api_key)
+            };
+            let rt = Runtime::new(App::new(settings), client);
+            scraper_tui::event_loop::run(rt, Editor::from_env(), resolved.refresh).await?;
+            Ok(())
+        }
+        Target::Local { demo } => {
+            let _ = demo;
+            Err(TuiError::Config(
+                "local mode is not built in yet: pass --server URL --api-key KEY".into(),
+            ))
+        }
+    }
 }

@@ -1,0 +1,242 @@
+//! What flows through the app: key intents (`Act`), the commands the app
+//! asks its runtime to carry out (`Command`), and the answers that come back
+//! from the API task (`Incoming`). Every API call carries a `Tag`; the app
+//! keeps the newest id per `Slot` and drops answers to older calls.
+
+use scraper_common::{
+    ApiKey, ClientError, CreatedKey, Flow, FlowFilter, FlowStatus, ListResponse, LogEntry, NewKey,
+    OutputSchema, Run, RunDetail, RunFilter, RunStatus,
+};
+use serde_json::{Map, Value};
+use std::path::PathBuf;
+
+/// A key's meaning, independent of which key it is (see `keymap`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Act {
+    Help,
+    Command,
+    Filter,
+    Back,
+    Quit,
+    ForceQuit,
+    Refresh,
+    Up,
+    Down,
+    Top,
+    Bottom,
+    PageUp,
+    PageDown,
+    Open,
+    Describe,
+    Trigger,
+    TogglePause,
+    NewFlow,
+    EditFlow,
+    DeleteFlow,
+    CycleStatus,
+    CycleMode,
+    Logs,
+    Items,
+    RunAgain,
+    CancelRun,
+    FailedOnly,
+    Follow,
+    Wrap,
+    Timestamps,
+    Search,
+    NextMatch,
+    PrevMatch,
+    SaveLogs,
+    Export,
+    NewKey,
+    RevokeKey,
+}
+
+/// Which answer an API call fills. Calls for the same slot replace each
+/// other: only the newest one's answer is applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Slot {
+    Flows,
+    Runs,
+    Keys,
+    Stats,
+    Describe,
+    Items,
+    Logs,
+    /// Changes the user asked for; each is its own slot so none is dropped.
+    Write,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Tag {
+    pub slot: Slot,
+    pub id: u64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Request {
+    Flows(FlowFilter),
+    Runs(RunFilter),
+    Keys,
+    /// Counts for the header, and the name of the key in use.
+    Stats {
+        want_key_name: bool,
+    },
+    DescribeFlow(String),
+    DescribeRun(String),
+    Items(String),
+    TriggerRun(String),
+    CancelRun(String),
+    SetFlowStatus {
+        id: String,
+        status: FlowStatus,
+    },
+    DeleteFlow(String),
+    CreateFlow(Value),
+    UpdateFlow {
+        id: String,
+        patch: Value,
+    },
+    LoadFlowForEdit(String),
+    CreateKey(NewKey),
+    RevokeKey(String),
+    ExportItems {
+        run_id: String,
+        format: ExportFormat,
+        path: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Json,
+    Csv,
+}
+
+impl ExportFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExportFormat::Json => "json",
+            ExportFormat::Csv => "csv",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Stats {
+    pub active: u64,
+    pub paused: u64,
+    pub draft: u64,
+    pub error: u64,
+    pub running: u64,
+    pub queued: u64,
+    /// Found by matching the key's last characters in `GET /api/keys`;
+    /// `None` when the key may not read keys.
+    pub key_name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    Flows(ListResponse<Flow>),
+    Runs(ListResponse<Run>),
+    Keys(ListResponse<ApiKey>),
+    Stats(Stats),
+    FlowDetail {
+        flow: Flow,
+        runs: Vec<Run>,
+    },
+    RunDetail(Box<RunDetail>),
+    Items {
+        run: Run,
+        schema: Option<OutputSchema>,
+        items: ListResponse<Map<String, Value>>,
+    },
+    Triggered(Run),
+    Cancelled(Run),
+    FlowUpdated(Flow),
+    FlowCreated(Flow),
+    FlowDeleted {
+        id: String,
+        message: String,
+    },
+    FlowForEdit(Flow),
+    KeyCreated(CreatedKey),
+    KeyRevoked {
+        id: String,
+        message: String,
+    },
+    Exported {
+        path: PathBuf,
+        bytes: usize,
+    },
+}
+
+#[derive(Debug)]
+pub struct ApiResult {
+    pub tag: Tag,
+    pub request: Request,
+    pub result: Result<Reply, ClientError>,
+}
+
+/// What a log follower reports.
+#[derive(Debug)]
+pub enum LogEvent {
+    /// The live stream is open (or reopened).
+    Live,
+    /// Server-Sent Events could not be had; lines come from polling `after=`.
+    Polling(String),
+    Lines(Vec<LogEntry>),
+    End {
+        status: Option<RunStatus>,
+        failure_reason: Option<String>,
+    },
+    /// A failed attempt; the follower retries by itself.
+    Error(String),
+}
+
+#[derive(Debug)]
+pub struct LogUpdate {
+    pub tag: Tag,
+    pub run_id: String,
+    pub event: LogEvent,
+}
+
+#[derive(Debug)]
+pub enum Incoming {
+    Api(Box<ApiResult>),
+    Log(LogUpdate),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum EditPurpose {
+    NewFlow,
+    /// `original` is the document as it was opened, to turn removed fields
+    /// into `null` in the merge patch.
+    EditFlow {
+        id: String,
+        original: Value,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditRequest {
+    pub purpose: EditPurpose,
+    pub text: String,
+    /// Shown at the top of the file when the editor is reopened.
+    pub error: Option<String>,
+}
+
+/// What the app asks its runtime to do; the app itself never does I/O
+/// except writing a saved log file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    Api(Tag, Request),
+    FollowLogs {
+        tag: Tag,
+        run_id: String,
+        after: u64,
+    },
+    StopLogs,
+    Edit(EditRequest),
+    Quit,
+}

@@ -1,0 +1,89 @@
+//! What sits on top of a view and takes the keys first: help, the one
+//! confirm dialog for every change, the input line (filter, command,
+//! search, new key), a notice (a new key, shown once) and a choice.
+
+use super::action::ExportFormat;
+
+#[derive(Debug, Default)]
+pub enum Overlay {
+    #[default]
+    None,
+    Help {
+        scroll: usize,
+    },
+    Confirm(Confirm),
+    Input(Input),
+    Notice(Notice),
+    ExportChoice {
+        run_id: String,
+    },
+}
+
+/// What a confirmed dialog does.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pending {
+    TriggerRun {
+        flow_id: String,
+        name: String,
+    },
+    DeleteFlow {
+        id: String,
+        name: String,
+    },
+    CancelRun {
+        id: String,
+    },
+    RevokeKey {
+        id: String,
+        name: String,
+    },
+    Export {
+        run_id: String,
+        format: ExportFormat,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Confirm {
+    pub title: String,
+    pub message: String,
+    pub yes: String,
+    pub pending: Pending,
+    /// Which button Enter presses; destructive dialogs start on Cancel.
+    pub yes_focused: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    Filter,
+    Command,
+    Search,
+    NewKey,
+}
+
+impl InputKind {
+    pub fn prompt(self) -> &'static str {
+        match self {
+            InputKind::Filter => "/",
+            InputKind::Command => ":",
+            InputKind::Search => "search /",
+            InputKind::NewKey => "new key (name [scope,...]) > ",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Input {
+    pub kind: InputKind,
+    pub text: String,
+    /// The value before editing, restored by `esc` (live filters).
+    pub before: String,
+    /// Completions offered by the last Tab.
+    pub hint: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub title: String,
+    pub lines: Vec<String>,
+}

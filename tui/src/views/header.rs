@@ -1,0 +1,91 @@
+//! Who we talk to, whether it answers, what is going on there, and the
+//! keys of the current view (from the key table).
+
+use super::theme::Theme;
+use crate::app::keymap;
+use crate::app::{App, Connection};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub const HEIGHT: u16 = 5;
+/// Width of one hint column: `<ctrl-d> delete` and some air.
+const HINT_WIDTH: u16 = 20;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let left_width = (area.width / 2).clamp(30, 56).min(area.width);
+    let [left, right] =
+        Layout::horizontal([Constraint::Length(left_width), Constraint::Min(0)]).areas(area);
+    let label = |t: &str| Span::styled(format!("{t:<8}"), theme.label());
+
+    let mut server = vec![label("Server:"), Span::raw(app.settings.server.clone())];
+    if app.settings.local {
+        server.push(Span::styled(" (local server)", theme.busy()));
+    }
+    if app.settings.readonly {
+        server.push(Span::styled(" [read-only]", theme.warn()));
+    }
+    let key = app
+        .key_name()
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("…{}", app.settings.key_suffix));
+    let (state, style) = match &app.conn {
+        Connection::Connecting => ("○ connecting".to_string(), theme.dim()),
+        Connection::Connected => ("● connected".to_string(), theme.good()),
+        Connection::KeyRejected(_) => ("✗ key rejected (401), retrying".to_string(), theme.bad()),
+        Connection::Forbidden(_) => ("✗ key lacks a scope (403)".to_string(), theme.bad()),
+        Connection::Unreachable(_) => ("✗ unreachable, retrying".to_string(), theme.bad()),
+        Connection::Error(e) => (format!("✗ {e}"), theme.bad()),
+    };
+    let (flows, runs) = match &app.stats {
+        Some(s) => (
+            Line::from(vec![
+                label("Flows:"),
+                Span::styled(format!("{} active", s.active), theme.good()),
+                Span::raw(" "),
+                Span::styled(format!("{} paused", s.paused), theme.warn()),
+                Span::raw(format!(" {} draft ", s.draft)),
+                Span::styled(format!("{} error", s.error), theme.bad()),
+            ]),
+            Line::from(vec![
+                label("Runs:"),
+                Span::styled(format!("{} running", s.running), theme.busy()),
+                Span::raw(format!(" {} queued", s.queued)),
+            ]),
+        ),
+        None => (
+            Line::from(vec![label("Flows:"), Span::styled("—", theme.dim())]),
+            Line::from(vec![label("Runs:"), Span::styled("—", theme.dim())]),
+        ),
+    };
+    let lines = vec![
+        Line::from(server),
+        Line::from(vec![label("Key:"), Span::raw(key)]),
+        Line::from(vec![label("Status:"), Span::styled(state, style)]),
+        flows,
+        runs,
+    ];
+    frame.render_widget(Paragraph::new(lines), left);
+    draw_hints(frame, right, app, theme);
+}
+
+fn draw_hints(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let hints = keymap::hints(app.context(), app.settings.readonly);
+    let columns = (area.width / HINT_WIDTH).max(1) as usize;
+    let rows = area.height as usize;
+    let mut lines = vec![Vec::new(); rows];
+    for (n, binding) in hints.iter().take(columns * rows).enumerate() {
+        let (col, row) = (n / rows, n % rows);
+        let _ = col;
+        let key = format!("<{}>", keymap::keys_label(binding));
+        let cell = format!("{key} {}", binding.label);
+        let pad = (HINT_WIDTH as usize).saturating_sub(cell.chars().count());
+        lines[row].push(Span::styled(key, theme.key()));
+        lines[row].push(Span::raw(format!(" {}{}", binding.label, " ".repeat(pad))));
+    }
+    frame.render_widget(
+        Paragraph::new(lines.into_iter().map(Line::from).collect::<Vec<_>>()),
+        area,
+    );
+}

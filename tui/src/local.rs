@@ -95,7 +95,11 @@ impl LocalServer {
 /// `$SCRAPER_DATA_DIR`, else `$XDG_DATA_HOME/scraper`, else
 /// `~/.local/share/scraper`.
 pub fn data_dir() -> Result<PathBuf> {
-    let env = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let env = |name: &str| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
     if let Some(dir) = env("SCRAPER_DATA_DIR") {
         return Ok(dir);
     }
@@ -118,7 +122,8 @@ async fn own_key(store: &Store, file: &Path) -> Result<String> {
         }
     }
     let (key, _) = scraper_server::keys::issue(store, KEY_NAME, Scope::ALL).await?;
-    write_private(file, &key).with_context(|| format!("saving the local key in {}", file.display()))?;
+    write_private(file, &key)
+        .with_context(|| format!("saving the local key in {}", file.display()))?;
     Ok(key)
 }
 

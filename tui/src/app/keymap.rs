@@ -357,11 +357,7 @@ pub enum Lookup {
 }
 
 pub fn lookup(context: Context, key: Key, readonly: bool) -> Lookup {
-    let found = KEYMAP
-        .iter()
-        .filter(|b| b.context == context)
-        .chain(KEYMAP.iter().filter(|b| b.context == Context::Global))
-        .find(|b| b.keys.contains(&key));
+    let found = applying(context).find(|b| b.keys.contains(&key));
     match found {
         Some(b) if b.writes && readonly => Lookup::ReadOnly(b.label),
         Some(b) => Lookup::Found(b.act),
@@ -369,31 +365,34 @@ pub fn lookup(context: Context, key: Key, readonly: bool) -> Lookup {
     }
 }
 
+/// The bindings that apply in `context`: its own, then the general ones
+/// whose keys it does not take over.
+fn applying(context: Context) -> impl Iterator<Item = &'static Binding> {
+    let own = move || KEYMAP.iter().filter(move |b| b.context == context);
+    own().chain(KEYMAP.iter().filter(move |b| {
+        b.context == Context::Global
+            && (context == Context::Global
+                || !b.keys.iter().any(|k| own().any(|o| o.keys.contains(k))))
+    }))
+}
+
 /// The bindings of a view as the header shows them: its own, then the
 /// general ones worth a hint.
 pub fn hints(context: Context, readonly: bool) -> Vec<&'static Binding> {
-    KEYMAP
-        .iter()
-        .filter(|b| b.context == context)
-        .chain(KEYMAP.iter().filter(|b| b.context == Context::Global))
+    applying(context)
         .filter(|b| b.hint && !(b.writes && readonly))
         .collect()
 }
 
 /// Every binding that applies in `context`, grouped for the help screen.
 pub fn help(context: Context, readonly: bool) -> Vec<(Context, Vec<&'static Binding>)> {
+    let all: Vec<&Binding> = applying(context)
+        .filter(|b| !(b.writes && readonly))
+        .collect();
     [context, Context::Global]
         .into_iter()
         .filter(|c| *c != Context::Global || context != Context::Global)
-        .map(|c| {
-            (
-                c,
-                KEYMAP
-                    .iter()
-                    .filter(|b| b.context == c && !(b.writes && readonly))
-                    .collect(),
-            )
-        })
+        .map(|c| (c, all.iter().copied().filter(|b| b.context == c).collect()))
         .collect()
 }
 

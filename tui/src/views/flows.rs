@@ -37,6 +37,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &FlowsView, theme: &
             title,
             columns: COLUMNS,
             empty: "no flows yet: press n to create one",
+            loading: super::loading_text(app),
         },
         t,
         theme,

@@ -10,11 +10,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 pub const HEIGHT: u16 = 5;
-/// Width of one hint column: `<ctrl-d> delete` and some air.
-const HINT_WIDTH: u16 = 20;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let left_width = (area.width / 2).clamp(30, 56).min(area.width);
+    // Wide enough for the counts line; the rest goes to the key hints.
+    let left_width = (area.width / 2).clamp(42, 56).min(area.width);
     let [left, right] =
         Layout::horizontal([Constraint::Length(left_width), Constraint::Min(0)]).areas(area);
     let label = |t: &str| Span::styled(format!("{t:<8}"), theme.label());
@@ -72,17 +71,30 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 
 fn draw_hints(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let hints = keymap::hints(app.context(), app.settings.readonly);
-    let columns = (area.width / HINT_WIDTH).max(1) as usize;
-    let rows = area.height as usize;
-    let mut lines = vec![Vec::new(); rows];
-    for (n, binding) in hints.iter().take(columns * rows).enumerate() {
-        let (col, row) = (n / rows, n % rows);
-        let _ = col;
-        let key = format!("<{}>", keymap::keys_label(binding));
-        let cell = format!("{key} {}", binding.label);
-        let pad = (HINT_WIDTH as usize).saturating_sub(cell.chars().count());
-        lines[row].push(Span::styled(key, theme.key()));
-        lines[row].push(Span::raw(format!(" {}{}", binding.label, " ".repeat(pad))));
+    let rows = area.height.max(1) as usize;
+    let cells: Vec<(String, &str)> = hints
+        .iter()
+        .map(|b| (format!("<{}>", keymap::keys_label(b)), b.label))
+        .collect();
+    // Columns of `rows` hints, each as wide as its widest hint, while they fit.
+    let mut lines: Vec<Vec<Span>> = vec![Vec::new(); rows];
+    let mut used = 0usize;
+    for column in cells.chunks(rows) {
+        let width = column
+            .iter()
+            .map(|(k, l)| k.chars().count() + 1 + l.chars().count())
+            .max()
+            .unwrap_or(0)
+            + 2;
+        if used + width > area.width as usize + 2 {
+            break;
+        }
+        used += width;
+        for (row, (key, label)) in column.iter().enumerate() {
+            let pad = width - key.chars().count() - 1 - label.chars().count();
+            lines[row].push(Span::styled(key.clone(), theme.key()));
+            lines[row].push(Span::raw(format!(" {label}{}", " ".repeat(pad))));
+        }
     }
     frame.render_widget(
         Paragraph::new(lines.into_iter().map(Line::from).collect::<Vec<_>>()),

@@ -37,13 +37,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, scroll: usize, theme: &The
     let max = lines
         .len()
         .saturating_sub(rect.height.saturating_sub(2) as usize);
+    let title = if max > 0 {
+        " Help (j/k scroll, esc close) "
+    } else {
+        " Help (esc to close) "
+    };
     frame.render_widget(
         Paragraph::new(lines)
             .scroll((scroll.min(max) as u16, 0))
             .block(
                 Block::bordered()
                     .border_style(theme.border())
-                    .title(Line::styled(" Help (esc to close) ", theme.title())),
+                    .title(Line::styled(title, theme.title())),
             ),
         rect,
     );

@@ -3,6 +3,7 @@
 use super::format;
 use super::table;
 use super::theme::Theme;
+use crate::app::App;
 use crate::app::nav::ItemsView;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -13,7 +14,7 @@ use serde_json::Value;
 /// No column is wider than this; longer values are cut with `…`.
 const MAX_WIDTH: usize = 40;
 
-pub fn draw(frame: &mut Frame, area: Rect, view: &ItemsView, theme: &Theme) -> usize {
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &ItemsView, theme: &Theme) -> usize {
     let t = &view.table;
     let title = table::title_line(
         "Items",
@@ -28,7 +29,11 @@ pub fn draw(frame: &mut Frame, area: Rect, view: &ItemsView, theme: &Theme) -> u
     frame.render_widget(block, area);
     let body_rows = inner.height.saturating_sub(1) as usize;
     if t.visible_len() == 0 || view.columns.is_empty() {
-        let text = if t.loaded { "no items" } else { "loading…" };
+        let text = if t.loaded {
+            "no items".to_string()
+        } else {
+            super::loading_text(app)
+        };
         frame.render_widget(Paragraph::new(text).style(theme.dim()).centered(), inner);
         return body_rows;
     }
@@ -47,9 +52,19 @@ pub fn draw(frame: &mut Frame, area: Rect, view: &ItemsView, theme: &Theme) -> u
             .unwrap_or(0);
         widths.push(widest.max(c.chars().count()).min(MAX_WIDTH));
     }
-    // Drop fields from the right until the rest fit.
+    // Cut the last field to what is left, or drop it if too little is.
     let mut shown = widths.len();
-    while shown > 2 && widths[..shown].iter().sum::<usize>() + shown - 1 > inner.width as usize {
+    loop {
+        let need = widths[..shown].iter().sum::<usize>() + shown - 1;
+        let width = inner.width as usize;
+        if need <= width || shown <= 2 {
+            break;
+        }
+        let over = need - width;
+        if widths[shown - 1] >= over + 8 {
+            widths[shown - 1] -= over;
+            break;
+        }
         shown -= 1;
     }
     let header = Row::new(

@@ -24,6 +24,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &KeysView, theme: &T
         title,
         columns: COLUMNS,
         empty: "no keys",
+        loading: super::loading_text(app),
     };
     table::render(frame, area, spec, t, theme, |k, keep| {
         let scopes: Vec<&str> = k.scopes.iter().map(|s| s.as_str()).collect();

@@ -55,7 +55,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
         Screen::Flows(v) => flows::draw(frame, body, app, v, &theme),
         Screen::Runs(v) => runs::draw(frame, body, app, v, &theme),
         Screen::Logs(v) => logs::draw(frame, body, v, &theme),
-        Screen::Items(v) => items::draw(frame, body, v, &theme),
+        Screen::Items(v) => items::draw(frame, body, app, v, &theme),
         Screen::Keys(v) => keys::draw(frame, body, app, v, &theme),
         Screen::Describe(v) => describe::draw(frame, body, app, v, &theme),
     };
@@ -82,5 +82,18 @@ pub fn draw(app: &App, frame: &mut Frame) {
         Overlay::Notice(n) => dialog::notice(frame, body, n, &theme),
         Overlay::ExportChoice { run_id } => dialog::export_choice(frame, body, run_id, &theme),
         Overlay::Input(_) | Overlay::None => {}
+    }
+}
+
+/// What an empty, not yet loaded view says: why, when the server is not
+/// answering.
+pub fn loading_text(app: &App) -> String {
+    use crate::app::Connection;
+    match &app.conn {
+        Connection::Connecting | Connection::Connected => "loading…".into(),
+        Connection::KeyRejected(e)
+        | Connection::Forbidden(e)
+        | Connection::Unreachable(e)
+        | Connection::Error(e) => format!("{e} (retrying)"),
     }
 }

@@ -38,6 +38,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &RunsView, theme: &T
         title,
         columns: COLUMNS,
         empty: "no runs",
+        loading: super::loading_text(app),
     };
     table::render(frame, area, spec, t, theme, |r, keep| {
         let duration = match (r.duration, r.started_at) {

@@ -94,6 +94,8 @@ pub struct Spec<'a> {
     pub title: Line<'a>,
     pub columns: &'a [Column],
     pub empty: &'a str,
+    /// Shown until the first answer.
+    pub loading: String,
 }
 
 pub fn render<T: TableRow>(
@@ -108,6 +110,7 @@ pub fn render<T: TableRow>(
         title,
         columns,
         empty,
+        loading,
     } = spec;
     let block = frame_block(title, theme);
     let inner = block.inner(area);
@@ -127,7 +130,7 @@ pub fn render<T: TableRow>(
                 .column_spacing(1),
             inner,
         );
-        let text = if table.loaded { empty } else { "loading…" };
+        let text = if table.loaded { empty } else { &loading };
         if inner.height > 2 {
             let msg = Rect {
                 y: inner.y + 2,

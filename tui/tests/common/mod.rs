@@ -21,6 +21,7 @@ fn at(minutes_ago: i64) -> String {
     scraper_common::time::format(&(now() - Duration::minutes(minutes_ago)))
 }
 
+#[allow(clippy::too_many_arguments)] // one fixture row, column by column
 pub fn flow_json(
     id: &str,
     name: &str,

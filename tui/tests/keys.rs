@@ -1,0 +1,804 @@
+//! Key -> action -> state, for every key of the dashboard, without a
+//! terminal or a server: fixture answers go in where the API's would.
+
+mod common;
+
+use common::{Data, chars, ctrl, feed_logs, loaded, press, serve};
+use ratatui::crossterm::event::KeyCode;
+use scraper_common::{FlowMode, FlowStatus, RunStatus, Scope};
+use scraper_tui::App;
+use scraper_tui::app::action::{
+    ApiResult, Command, EditPurpose, ExportFormat, Incoming, Reply, Request, Slot,
+};
+use scraper_tui::app::keymap::Context;
+use scraper_tui::app::nav::{LogScroll, Screen, Target};
+use scraper_tui::app::overlay::{InputKind, Overlay, Pending};
+
+fn requests(commands: &[Command]) -> Vec<&Request> {
+    commands
+        .iter()
+        .filter_map(|c| match c {
+            Command::Api(_, r) => Some(r),
+            _ => None,
+        })
+        .collect()
+}
+
+fn selected_flow(app: &App) -> String {
+    app.flows().table.selected_row().unwrap().id.clone()
+}
+
+fn runs_view(app: &App) -> &scraper_tui::app::nav::RunsView {
+    match app.screen() {
+        Screen::Runs(v) => v,
+        other => panic!("not on runs: {:?}", other.context()),
+    }
+}
+
+fn logs_view(app: &App) -> &scraper_tui::app::nav::LogsView {
+    match app.screen() {
+        Screen::Logs(v) => v,
+        other => panic!("not on logs: {:?}", other.context()),
+    }
+}
+
+/// Answers one write the app asked for, as the server would have.
+fn reply(app: &mut App, commands: &[Command], data: &Data, reply: Reply) -> Vec<Command> {
+    let (tag, request) = commands
+        .iter()
+        .find_map(|c| match c {
+            Command::Api(tag, r) if tag.slot == Slot::Write => Some((*tag, r.clone())),
+            _ => None,
+        })
+        .expect("a write was asked for");
+    let next = app.apply(Incoming::Api(Box::new(ApiResult {
+        tag,
+        request,
+        result: Ok(reply),
+    })));
+    serve(app, data, next)
+}
+
+#[test]
+fn moving_through_the_flows() {
+    let (mut app, data) = loaded();
+    assert_eq!(selected_flow(&app), "flow-1");
+    press(&mut app, &data, KeyCode::Char('j'));
+    press(&mut app, &data, KeyCode::Down);
+    assert_eq!(selected_flow(&app), "flow-3");
+    press(&mut app, &data, KeyCode::Char('k'));
+    assert_eq!(selected_flow(&app), "flow-2");
+    press(&mut app, &data, KeyCode::Up);
+    press(&mut app, &data, KeyCode::Up);
+    assert_eq!(selected_flow(&app), "flow-1", "stops at the top");
+    press(&mut app, &data, KeyCode::Char('G'));
+    assert_eq!(selected_flow(&app), "flow-6");
+    press(&mut app, &data, KeyCode::Char('g'));
+    assert_eq!(selected_flow(&app), "flow-1");
+    app.body_rows.set(4);
+    press(&mut app, &data, KeyCode::PageDown);
+    assert_eq!(selected_flow(&app), "flow-5");
+    press(&mut app, &data, KeyCode::PageUp);
+    assert_eq!(selected_flow(&app), "flow-1");
+}
+
+#[test]
+fn the_selection_follows_its_flow_across_refreshes() {
+    let (mut app, mut data) = loaded();
+    press(&mut app, &data, KeyCode::Char('j'));
+    assert_eq!(selected_flow(&app), "flow-2");
+    let mut newer = data.flows[0].clone();
+    newer.id = "flow-0".into();
+    newer.name = "A new one".into();
+    data.flows.insert(0, newer);
+    let commands = ctrl(&mut app, &data, 'r');
+    assert!(commands.is_empty(), "ctrl-r's requests were answered");
+    assert_eq!(app.flows().table.rows.len(), 7);
+    assert_eq!(selected_flow(&app), "flow-2");
+}
+
+#[test]
+fn answers_to_replaced_requests_are_dropped() {
+    let (mut app, data) = loaded();
+    let old = app.refresh();
+    let new = app.refresh();
+    let flows_of = |commands: &[Command]| {
+        commands
+            .iter()
+            .find_map(|c| match c {
+                Command::Api(tag, r @ Request::Flows(_)) => Some((*tag, r.clone())),
+                _ => None,
+            })
+            .unwrap()
+    };
+    let (old_tag, request) = flows_of(&old);
+    let mut stale = data.flows.clone();
+    stale.truncate(1);
+    app.apply(Incoming::Api(Box::new(ApiResult {
+        tag: old_tag,
+        request: request.clone(),
+        result: Ok(Reply::Flows(scraper_common::ListResponse {
+            data: stale,
+            total: 1,
+        })),
+    })));
+    assert_eq!(
+        app.flows().table.rows.len(),
+        6,
+        "the stale answer changed nothing"
+    );
+    serve(&mut app, &data, new);
+    assert_eq!(app.flows().table.rows.len(), 6);
+}
+
+#[test]
+fn help_opens_and_closes() {
+    let (mut app, data) = loaded();
+    press(&mut app, &data, KeyCode::Char('?'));
+    assert!(matches!(app.overlay, Overlay::Help { .. }));
+    press(&mut app, &data, KeyCode::Char('j'));
+    assert!(matches!(app.overlay, Overlay::Help { scroll: 1 }));
+    press(&mut app, &data, KeyCode::Esc);
+    assert!(matches!(app.overlay, Overlay::None));
+    assert_eq!(app.stack.len(), 1, "esc closed help, not the view");
+}
+
+#[test]
+fn command_prompt_switches_views_and_completes() {
+    let (mut app, data) = loaded();
+    chars(&mut app, &data, ":ke");
+    press(&mut app, &data, KeyCode::Tab);
+    match &app.overlay {
+        Overlay::Input(i) => assert_eq!((i.kind, i.text.as_str()), (InputKind::Command, "keys")),
+        other => panic!("{other:?}"),
+    }
+    press(&mut app, &data, KeyCode::Enter);
+    assert_eq!(app.context(), Context::Keys);
+    assert_eq!(app.crumbs(), "flows > keys");
+    match app.screen() {
+        Screen::Keys(v) => assert_eq!(v.table.rows.len(), 3),
+        _ => unreachable!(),
+    }
+
+    chars(&mut app, &data, ":runs News");
+    press(&mut app, &data, KeyCode::Tab);
+    match &app.overlay {
+        Overlay::Input(i) => assert_eq!(i.text, "runs News Headlines"),
+        other => panic!("{other:?}"),
+    }
+    press(&mut app, &data, KeyCode::Enter);
+    let v = runs_view(&app);
+    assert_eq!(v.flow.as_ref().unwrap().0, "flow-3");
+    assert!(v.table.rows.iter().all(|r| r.flow_id == "flow-3"));
+    assert!(!v.table.rows.is_empty());
+    assert_eq!(app.crumbs(), "flows > News Headlines > runs");
+
+    // Several candidates: completes what they share and lists them.
+    chars(&mut app, &data, ":runs ");
+    press(&mut app, &data, KeyCode::Tab);
+    match &app.overlay {
+        Overlay::Input(i) => assert!(i.hint.as_ref().unwrap().contains("Job Board Scraper")),
+        other => panic!("{other:?}"),
+    }
+    press(&mut app, &data, KeyCode::Esc);
+
+    chars(&mut app, &data, ":runs");
+    press(&mut app, &data, KeyCode::Enter);
+    assert!(runs_view(&app).flow.is_none());
+    assert_eq!(runs_view(&app).table.rows.len(), 40);
+
+    chars(&mut app, &data, ":flows paused");
+    let commands = press(&mut app, &data, KeyCode::Enter);
+    assert!(commands.is_empty());
+    assert_eq!(app.stack.len(), 1);
+    assert_eq!(app.flows().status, Some(FlowStatus::Paused));
+    assert_eq!(app.flows().table.rows.len(), 1);
+
+    chars(&mut app, &data, ":nope");
+    press(&mut app, &data, KeyCode::Enter);
+    assert!(app.flash.as_ref().unwrap().error);
+    assert!(app.flash.as_ref().unwrap().text.contains("nope"));
+
+    chars(&mut app, &data, ":q");
+    let commands = press(&mut app, &data, KeyCode::Enter);
+    assert!(app.quit);
+    assert!(commands.contains(&Command::Quit));
+}
+
+#[test]
+fn filter_narrows_the_rows_esc_clears_and_slash_recalls() {
+    let (mut app, data) = loaded();
+    press(&mut app, &data, KeyCode::Char('/'));
+    chars(&mut app, &data, "MONI");
+    // Live while typing.
+    assert_eq!(app.flows().table.visible_len(), 2);
+    press(&mut app, &data, KeyCode::Enter);
+    assert_eq!(app.flows().table.filter, "MONI");
+    assert_eq!(app.flows().table.visible_len(), 2);
+    press(&mut app, &data, KeyCode::Esc);
+    assert_eq!(app.flows().table.visible_len(), 6, "esc clears the filter");
+    assert_eq!(app.stack.len(), 1);
+    press(&mut app, &data, KeyCode::Char('/'));
+    match &app.overlay {
+        Overlay::Input(i) => assert_eq!(i.text, "MONI", "recalled"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(app.flows().table.visible_len(), 2);
+    // Esc while typing puts back what was there before.
+    press(&mut app, &data, KeyCode::Esc);
+    assert_eq!(app.flows().table.visible_len(), 6);
+}
+
+#[test]
+fn status_and_mode_filters_ask_the_server() {
+    let (mut app, data) = loaded();
+    let commands = app.handle_key(key('f'));
+    let asked = requests(&commands);
+    assert!(
+        asked
+            .iter()
+            .any(|r| matches!(r, Request::Flows(f) if f.status == Some(FlowStatus::Active)))
+    );
+    serve(&mut app, &data, commands);
+    assert_eq!(app.flows().table.rows.len(), 3);
+    press(&mut app, &data, KeyCode::Char('m'));
+    assert_eq!(app.flows().mode, Some(FlowMode::Extract));
+    assert_eq!(app.flows().table.rows.len(), 1, "active extract flows");
+}
+
+fn key(c: char) -> ratatui::crossterm::event::KeyEvent {
+    ratatui::crossterm::event::KeyEvent::from(KeyCode::Char(c))
+}
+
+#[test]
+fn esc_and_q_go_back_and_q_quits_at_the_root() {
+    let (mut app, data) = loaded();
+    press(&mut app, &data, KeyCode::Enter);
+    assert_eq!(app.context(), Context::Runs);
+    press(&mut app, &data, KeyCode::Esc);
+    assert_eq!(app.context(), Context::Flows);
+    press(&mut app, &data, KeyCode::Char('d'));
+    assert_eq!(app.context(), Context::Describe);
+    press(&mut app, &data, KeyCode::Char('q'));
+    assert_eq!(app.context(), Context::Flows);
+    assert!(!app.quit);
+    let commands = press(&mut app, &data, KeyCode::Char('q'));
+    assert!(app.quit);
+    assert!(commands.contains(&Command::Quit));
+}
+
+#[test]
+fn ctrl_c_quits_from_anywhere_even_a_dialog() {
+    let (mut app, data) = loaded();
+    press(&mut app, &data, KeyCode::Enter);
+    press(&mut app, &data, KeyCode::Char('?'));
+    ctrl(&mut app, &data, 'c');
+    assert!(app.quit);
+}
+
+#[test]
+fn enter_shows_the_flows_runs_and_d_describes_it() {
+    let (mut app, data) = loaded();
+    press(&mut app, &data, KeyCode::Char('j'));
+    press(&mut app, &data, KeyCode::Enter);
+    let v = runs_view(&app);
+    assert_eq!(v.flow, Some(("flow-2".into(), "Job Board Scraper".into())));
+    assert!(v.table.rows.iter().all(|r| r.flow_id == "flow-2"));
+    press(&mut app, &data, KeyCode::Esc);
+    press(&mut app, &data, KeyCode::Char('d'));
+    match app.screen() {
+        Screen::Describe(v) => {
+            assert_eq!(v.target, Target::Flow("flow-2".into()));
+            assert!(v.content.is_some());
+        }
+        _ => panic!("not describing"),
+    }
+}
+
+#[test]
+fn t_triggers_after_a_confirm_and_jumps_to_the_logs() {
+    let (mut app, data) = loaded();
+    let commands = press(&mut app, &data, KeyCode::Char('t'));
+    assert!(requests(&commands).is_empty(), "nothing before the confirm");
+    match &app.overlay {
+        Overlay::Confirm(c) => {
+            assert_eq!(
+                c.pending,
+                Pending::TriggerRun {
+                    flow_id: "flow-1".into(),
+                    name: "Product Price Monitor".into()
+                }
+            );
+            assert!(c.yes_focused);
+        }
+        other => panic!("{other:?}"),
+    }
+    let commands = press(&mut app, &data, KeyCode::Enter);
+    assert_eq!(
+        requests(&commands),
+        vec![&Request::TriggerRun("flow-1".into())]
+    );
+    let mut run = data.runs[1].clone();
+    run.id = "run-new".into();
+    let next = reply(&mut app, &commands, &data, Reply::Triggered(run));
+    assert_eq!(app.context(), Context::Logs);
+    assert_eq!(logs_view(&app).run_id, "run-new");
+    assert!(
+        next.iter().any(
+            |c| matches!(c, Command::FollowLogs { run_id, after: 0, .. } if run_id == "run-new")
+        )
+    );
+}
+
+#[test]
+fn p_pauses_an_active_flow_and_resumes_a_paused_one() {
+    let (mut app, data) = loaded();
+    let commands = press(&mut app, &data, KeyCode::Char('p'));
+    assert_eq!(
+        requests(&commands),
+        vec![&Request::SetFlowStatus {
+            id: "flow-1".into(),
+            status: FlowStatus::Paused
+        }]
+    );
+    press(&mut app, &data, KeyCode::Char('j'));
+    press(&mut app, &data, KeyCode::Char('j'));
+    let commands = press(&mut app, &data, KeyCode::Char('p'));
+    assert_eq!(
+        requests(&commands),
+        vec![&Request::SetFlowStatus {
+            id: "flow-3".into(),
+            status: FlowStatus::Active
+        }]
+    );
+}
+
+#[test]
+fn n_opens_the_editor_on_a_template_and_sends_what_was_saved() {
+    let (mut app, data) = loaded();
+    let commands = press(&mut app, &data, KeyCode::Char('n'));
+    let Some(Command::Edit(edit)) = commands.first() else {
+        panic!("{commands:?}")
+    };
+    assert_eq!(edit.purpose, EditPurpose::NewFlow);
+    assert!(edit.text.contains("\"name\""));
+    // Saved unchanged: nothing is sent.
+    let none = app.edited(edit.clone(), Ok(edit.text.clone()));
+    assert!(none.is_empty());
+    // Not JSON: the editor comes back with the error on top.
+    let again = app.edited(edit.clone(), Ok("{\"name\": ".into()));
+    let Some(Command::Edit(retry)) = again.first() else {
+        panic!("{again:?}")
+    };
+    assert!(retry.error.as_ref().unwrap().contains("JSON"));
+    assert!(scraper_tui::app::edit::file_text(retry).starts_with("// Error: not valid JSON"));
+    // Valid JSON goes to the server as written.
+    let sent = app.edited(
+        edit.clone(),
+        Ok("// header\n{\"name\": \"Shop\", \"url\": \"ftp://x\"}".into()),
+    );
+    assert_eq!(
+        requests(&sent),
+        vec![&Request::CreateFlow(
+            serde_json::json!({"name": "Shop", "url": "ftp://x"})
+        )]
+    );
+    // The server refuses it: the editor reopens on the text, with its message.
+    let Command::Api(tag, request) = sent[0].clone() else {
+        unreachable!()
+    };
+    let reopened = app.apply(Incoming::Api(Box::new(ApiResult {
+        tag,
+        request,
+        result: Err(scraper_common::ClientError::Api {
+            status: 422,
+            code: "validation_failed".into(),
+            message: "url: must be an absolute http(s) URL".into(),
+        }),
+    })));
+    let Some(Command::Edit(back)) = reopened.first() else {
+        panic!("{reopened:?}")
+    };
+    assert!(back.text.contains("ftp://x"));
+    assert!(back.error.as_ref().unwrap().contains("absolute http(s)"));
+}
+
+#[test]
+fn e_edits_the_flow_and_sends_a_merge_patch() {
+    let (mut app, data) = loaded();
+    let commands = press(&mut app, &data, KeyCode::Char('e'));
+    assert_eq!(
+        requests(&commands),
+        vec![&Request::LoadFlowForEdit("flow-1".into())]
+    );
+    let next = reply(
+        &mut app,
+        &commands,
+        &data,
+        Reply::FlowForEdit(data.flows[0].clone()),
+    );
+    let Some(Command::Edit(edit)) = next.first() else {
+        panic!("{next:?}")
+    };
+    let mut doc: serde_json::Value = serde_json::from_str(&edit.text).unwrap();
+    assert_eq!(doc["name"], "Product Price Monitor");
+    assert!(doc.get("id").is_none(), "ids are not editable");
+    doc["name"] = "Renamed".into();
+    doc.as_object_mut().unwrap().remove("description");
+    let sent = app.edited(edit.clone(), Ok(doc.to_string()));
+    let Request::UpdateFlow { id, patch } = requests(&sent)[0] else {
+        panic!("{sent:?}")
+    };
+    assert_eq!(id, "flow-1");
+    assert_eq!(patch["name"], "Renamed");
+    assert!(patch["description"].is_null() && patch.get("description").is_some());
+}
+
+#[test]
+fn ctrl_d_deletes_only_after_choosing_delete() {
+    let (mut app, data) = loaded();
+    ctrl(&mut app, &data, 'd');
+    let Overlay::Confirm(c) = &app.overlay else {
+        panic!()
+    };
+    assert!(!c.yes_focused, "Cancel is the default");
+    let commands = press(&mut app, &data, KeyCode::Enter);
+    assert!(requests(&commands).is_empty());
+    assert!(matches!(app.overlay, Overlay::None));
+    ctrl(&mut app, &data, 'd');
+    press(&mut app, &data, KeyCode::Tab);
+    let commands = press(&mut app, &data, KeyCode::Enter);
+    assert_eq!(
+        requests(&commands),
+        vec![&Request::DeleteFlow("flow-1".into())]
+    );
+    ctrl(&mut app, &data, 'd');
+    let commands = press(&mut app, &data, KeyCode::Char('y'));
+    assert_eq!(
+        requests(&commands),
+        vec![&Request::DeleteFlow("flow-1".into())]
+    );
+}
+
+#[test]
+fn readonly_refuses_every_change() {
+    let data = Data::default();
+    let mut app = common::app();
+    app.settings.readonly = true;
+    let first = app.start();
+    serve(&mut app, &data, first);
+    for c in ['t', 'p', 'n', 'e'] {
+        let commands = press(&mut app, &data, KeyCode::Char(c));
+        assert!(commands.is_empty(), "{c}: {commands:?}");
+        assert!(matches!(app.overlay, Overlay::None));
+        assert!(app.flash.as_ref().unwrap().text.contains("read-only"));
+    }
+    assert!(ctrl(&mut app, &data, 'd').is_empty());
+    assert!(matches!(app.overlay, Overlay::None));
+    // Looking is still fine.
+    press(&mut app, &data, KeyCode::Enter);
+    assert_eq!(app.context(), Context::Runs);
+}
+
+fn on_runs(all: bool) -> (App, Data) {
+    let (mut app, data) = loaded();
+    if all {
+        chars(&mut app, &data, ":runs");
+        press(&mut app, &data, KeyCode::Enter);
+    } else {
+        press(&mut app, &data, KeyCode::Enter);
+    }
+    (app, data)
+}
+
+#[test]
+fn runs_keys_open_logs_describe_and_items() {
+    for open in [KeyCode::Enter, KeyCode::Char('l')] {
+        let (mut app, data) = on_runs(true);
+        press(&mut app, &data, KeyCode::Char('j'));
+        let id = runs_view(&app).table.selected_row().unwrap().id.clone();
+        let commands = press(&mut app, &data, open);
+        assert_eq!(logs_view(&app).run_id, id);
+        assert!(
+            commands
+                .iter()
+                .any(|c| matches!(c, Command::FollowLogs { .. }))
+        );
+        let commands = press(&mut app, &data, KeyCode::Esc);
+        assert!(
+            commands.contains(&Command::StopLogs),
+            "leaving logs stops following"
+        );
+        assert_eq!(app.context(), Context::Runs);
+    }
+    let (mut app, data) = on_runs(true);
+    press(&mut app, &data, KeyCode::Char('d'));
+    match app.screen() {
+        Screen::Describe(v) => assert_eq!(v.target, Target::Run(data.runs[0].id.clone())),
+        _ => panic!(),
+    }
+    press(&mut app, &data, KeyCode::Esc);
+    press(&mut app, &data, KeyCode::Char('i'));
+    match app.screen() {
+        Screen::Items(v) => {
+            assert_eq!(
+                v.columns,
+                vec!["name", "price", "url"],
+                "the schema's order"
+            );
+            assert_eq!(v.table.rows.len(), 5);
+        }
+        _ => panic!(),
+    }
+}
+
+#[test]
+fn t_on_a_run_runs_its_flow_again() {
+    let (mut app, data) = on_runs(true);
+    press(&mut app, &data, KeyCode::Char('j'));
+    press(&mut app, &data, KeyCode::Char('t'));
+    let commands = press(&mut app, &data, KeyCode::Char('y'));
+    assert_eq!(
+        requests(&commands),
+        vec![&Request::TriggerRun(data.runs[1].flow_id.clone())]
+    );
+}
+
+#[test]
+fn ctrl_k_cancels_a_live_run_after_a_confirm_and_refuses_a_finished_one() {
+    let (mut app, data) = on_runs(true);
+    ctrl(&mut app, &data, 'k');
+    let Overlay::Confirm(c) = &app.overlay else {
+        panic!()
+    };
+    assert!(!c.yes_focused);
+    let commands = press(&mut app, &data, KeyCode::Char('y'));
+    assert_eq!(
+        requests(&commands),
+        vec![&Request::CancelRun(data.runs[0].id.clone())]
+    );
+    press(&mut app, &data, KeyCode::Char('j'));
+    press(&mut app, &data, KeyCode::Char('j'));
+    assert_eq!(
+        runs_view(&app).table.selected_row().unwrap().status,
+        RunStatus::Completed
+    );
+    let commands = ctrl(&mut app, &data, 'k');
+    assert!(commands.is_empty());
+    assert!(matches!(app.overlay, Overlay::None));
+    assert!(app.flash.as_ref().unwrap().text.contains("completed"));
+}
+
+#[test]
+fn ctrl_z_shows_failed_runs_only_and_back() {
+    let (mut app, data) = on_runs(true);
+    let commands = app.handle_key(ratatui::crossterm::event::KeyEvent::new(
+        KeyCode::Char('z'),
+        ratatui::crossterm::event::KeyModifiers::CONTROL,
+    ));
+    assert!(
+        requests(&commands)
+            .iter()
+            .any(|r| matches!(r, Request::Runs(f) if f.status == Some(RunStatus::Failed)))
+    );
+    serve(&mut app, &data, commands);
+    let v = runs_view(&app);
+    assert!(v.failed_only);
+    assert!(!v.table.rows.is_empty());
+    assert!(v.table.rows.iter().all(|r| r.status == RunStatus::Failed));
+    ctrl(&mut app, &data, 'z');
+    assert_eq!(runs_view(&app).table.rows.len(), 40);
+}
+
+fn on_logs(lines: u64) -> (App, Data) {
+    let (mut app, data) = on_runs(true);
+    let commands = press(&mut app, &data, KeyCode::Enter);
+    feed_logs(&mut app, &commands, common::logs(lines), None);
+    app.body_rows.set(10);
+    (app, data)
+}
+
+#[test]
+fn logs_follow_until_scrolled_up_and_g_follows_again() {
+    let (mut app, data) = on_logs(50);
+    assert_eq!(logs_view(&app).scroll, LogScroll::Following);
+    press(&mut app, &data, KeyCode::Char('k'));
+    assert_eq!(logs_view(&app).scroll, LogScroll::Manual { top: 39 });
+    press(&mut app, &data, KeyCode::Char('j'));
+    assert_eq!(
+        logs_view(&app).scroll,
+        LogScroll::Manual { top: 40 },
+        "scrolling down stays paused"
+    );
+    press(&mut app, &data, KeyCode::PageUp);
+    assert_eq!(logs_view(&app).scroll, LogScroll::Manual { top: 30 });
+    press(&mut app, &data, KeyCode::Char('g'));
+    assert_eq!(logs_view(&app).scroll, LogScroll::Manual { top: 0 });
+    press(&mut app, &data, KeyCode::Char('G'));
+    assert_eq!(logs_view(&app).scroll, LogScroll::Following);
+    press(&mut app, &data, KeyCode::Char('s'));
+    assert_eq!(logs_view(&app).scroll, LogScroll::Manual { top: 40 });
+    press(&mut app, &data, KeyCode::Char('s'));
+    assert_eq!(logs_view(&app).scroll, LogScroll::Following);
+}
+
+#[test]
+fn logs_wrap_and_timestamps_toggle() {
+    let (mut app, data) = on_logs(5);
+    let v = logs_view(&app);
+    assert!((!v.wrap, v.timestamps) == (true, true));
+    press(&mut app, &data, KeyCode::Char('w'));
+    press(&mut app, &data, KeyCode::Char('t'));
+    let v = logs_view(&app);
+    assert!(v.wrap && !v.timestamps);
+    let text = scraper_tui::headless::render_text(&app, 80, 24);
+    assert!(text.contains("Follow:On Wrap:On Timestamps:Off"), "{text}");
+}
+
+#[test]
+fn logs_search_jumps_between_matches() {
+    let (mut app, data) = on_logs(50);
+    press(&mut app, &data, KeyCode::Char('/'));
+    chars(&mut app, &data, "503");
+    press(&mut app, &data, KeyCode::Enter);
+    let v = logs_view(&app);
+    let search = v.search.as_ref().unwrap();
+    // Lines 9, 18, 27, 36, 45 (indices 8, 17, ...): from the bottom view (top 40), the first is 44.
+    assert_eq!(search.matches, vec![8, 17, 26, 35, 44]);
+    assert_eq!(search.current, 4);
+    assert!(matches!(v.scroll, LogScroll::Manual { .. }));
+    press(&mut app, &data, KeyCode::Char('n'));
+    assert_eq!(
+        logs_view(&app).search.as_ref().unwrap().current,
+        0,
+        "wraps around"
+    );
+    assert_eq!(logs_view(&app).scroll, LogScroll::Manual { top: 3 });
+    press(&mut app, &data, KeyCode::Char('N'));
+    press(&mut app, &data, KeyCode::Char('N'));
+    assert_eq!(logs_view(&app).search.as_ref().unwrap().current, 3);
+    // esc clears the search before it leaves the view.
+    press(&mut app, &data, KeyCode::Esc);
+    assert!(logs_view(&app).search.is_none());
+}
+
+#[test]
+fn logs_ctrl_s_saves_what_is_shown() {
+    let (mut app, data) = on_logs(12);
+    let dir = tempfile::tempdir().unwrap();
+    app.settings.save_dir = dir.path().to_path_buf();
+    ctrl(&mut app, &data, 's');
+    let path = dir.path().join(format!("{}.log", logs_view(&app).run_id));
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(text.lines().count(), 12);
+    assert!(text.contains("Run queued"));
+    assert!(
+        app.flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains(&path.display().to_string())
+    );
+}
+
+#[test]
+fn repeated_log_lines_from_a_resumed_stream_are_kept_once() {
+    let (mut app, data) = on_runs(true);
+    let commands = press(&mut app, &data, KeyCode::Enter);
+    feed_logs(&mut app, &commands, common::logs(5), None);
+    feed_logs(&mut app, &commands, common::logs(8), None);
+    let seqs: Vec<u64> = logs_view(&app).lines.iter().map(|l| l.seq).collect();
+    assert_eq!(seqs, (1..=8).collect::<Vec<_>>());
+}
+
+#[test]
+fn items_ctrl_s_asks_for_a_format_and_exports() {
+    let (mut app, data) = on_runs(true);
+    press(&mut app, &data, KeyCode::Char('i'));
+    ctrl(&mut app, &data, 's');
+    assert!(matches!(app.overlay, Overlay::ExportChoice { .. }));
+    let commands = press(&mut app, &data, KeyCode::Char('c'));
+    match requests(&commands)[0] {
+        Request::ExportItems {
+            run_id,
+            format,
+            path,
+        } => {
+            assert_eq!(run_id, &data.runs[0].id);
+            assert_eq!(*format, ExportFormat::Csv);
+            assert!(path.to_string_lossy().ends_with(&format!("{run_id}.csv")));
+        }
+        other => panic!("{other:?}"),
+    }
+    ctrl(&mut app, &data, 's');
+    let commands = press(&mut app, &data, KeyCode::Char('j'));
+    assert!(matches!(
+        requests(&commands)[0],
+        Request::ExportItems {
+            format: ExportFormat::Json,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn keys_create_with_scopes_and_revoke_after_a_confirm() {
+    let (mut app, data) = loaded();
+    chars(&mut app, &data, ":keys");
+    press(&mut app, &data, KeyCode::Enter);
+    press(&mut app, &data, KeyCode::Char('n'));
+    chars(&mut app, &data, "deploy flows:read,runs:write");
+    let commands = press(&mut app, &data, KeyCode::Enter);
+    match requests(&commands)[0] {
+        Request::CreateKey(k) => {
+            assert_eq!(k.name, "deploy");
+            assert_eq!(k.scopes, vec![Scope::FlowsRead, Scope::RunsWrite]);
+        }
+        other => panic!("{other:?}"),
+    }
+    // Without scopes: a key that can only look.
+    press(&mut app, &data, KeyCode::Char('n'));
+    chars(&mut app, &data, "viewer");
+    let commands = press(&mut app, &data, KeyCode::Enter);
+    assert!(
+        matches!(requests(&commands)[0], Request::CreateKey(k) if k.scopes == vec![Scope::FlowsRead, Scope::RunsRead])
+    );
+    // A wrong scope is named, nothing is sent.
+    press(&mut app, &data, KeyCode::Char('n'));
+    chars(&mut app, &data, "x flows:admin");
+    let commands = press(&mut app, &data, KeyCode::Enter);
+    assert!(requests(&commands).is_empty());
+    assert!(app.flash.as_ref().unwrap().text.contains("flows:admin"));
+
+    press(&mut app, &data, KeyCode::Char('j'));
+    ctrl(&mut app, &data, 'd');
+    let commands = press(&mut app, &data, KeyCode::Esc);
+    assert!(requests(&commands).is_empty());
+    ctrl(&mut app, &data, 'd');
+    let commands = press(&mut app, &data, KeyCode::Char('y'));
+    assert_eq!(
+        requests(&commands),
+        vec![&Request::RevokeKey("key-2".into())]
+    );
+}
+
+#[test]
+fn a_full_key_is_shown_once_in_a_notice() {
+    let (mut app, data) = loaded();
+    chars(&mut app, &data, ":keys");
+    press(&mut app, &data, KeyCode::Enter);
+    press(&mut app, &data, KeyCode::Char('n'));
+    chars(&mut app, &data, "deploy");
+    let commands = press(&mut app, &data, KeyCode::Enter);
+    let mut created = data.keys[1].clone();
+    created.key = "scr_live_FULLKEYFULLKEYFULLKEYFULLKEYFULLKEY1234".into();
+    reply(&mut app, &commands, &data, Reply::KeyCreated(created));
+    let text = scraper_tui::headless::render_text(&app, 80, 24);
+    assert!(
+        text.contains("scr_live_FULLKEYFULLKEYFULLKEYFULLKEYFULLKEY1234"),
+        "{text}"
+    );
+    press(&mut app, &data, KeyCode::Enter);
+    let text = scraper_tui::headless::render_text(&app, 80, 24);
+    assert!(!text.contains("FULLKEY"), "gone once closed");
+}
+
+#[test]
+fn the_header_hints_and_help_come_from_one_table() {
+    use scraper_tui::app::keymap::{KEYMAP, hints};
+    let (mut app, data) = loaded();
+    let header = scraper_tui::headless::render_text(&app, 120, 40);
+    for b in hints(Context::Flows, false).iter().take(9) {
+        assert!(
+            header.contains(b.label),
+            "{} missing from the header",
+            b.label
+        );
+    }
+    press(&mut app, &data, KeyCode::Char('?'));
+    app.body_rows.set(40);
+    let help = scraper_tui::headless::render_text(&app, 120, 60);
+    for b in KEYMAP.iter().filter(|b| b.context == Context::Flows) {
+        assert!(help.contains(b.label), "{} missing from help", b.label);
+    }
+}

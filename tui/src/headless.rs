@@ -6,7 +6,7 @@ use crate::editor::Editor;
 use crate::runtime::Runtime;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+pub use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use scraper_common::Client;
 use std::time::Duration;
 

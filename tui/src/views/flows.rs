@@ -17,7 +17,7 @@ const COLUMNS: &[Column] = &[
     col("SUCCESS %", 9, 1),
     col("RUNS", 5, 2),
     col("LAST RUN", 8, 1),
-    flex("URL", 16, 4),
+    flex("URL", 24, 4),
 ];
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &FlowsView, theme: &Theme) -> usize {

@@ -802,3 +802,53 @@ fn the_header_hints_and_help_come_from_one_table() {
         assert!(help.contains(b.label), "{} missing from help", b.label);
     }
 }
+
+#[test]
+fn a_flash_clears_itself() {
+    let (mut app, data) = loaded();
+    chars(&mut app, &data, ":nope");
+    press(&mut app, &data, KeyCode::Enter);
+    let at = app.flash.as_ref().unwrap().at;
+    assert!(!app.expire_flash(at + std::time::Duration::from_secs(1)));
+    assert!(app.flash.is_some());
+    assert!(app.expire_flash(at + scraper_tui::app::FLASH_FOR));
+    assert!(app.flash.is_none());
+}
+
+#[test]
+fn no_color_draws_without_colours_but_keeps_the_selection_visible() {
+    use ratatui::style::{Color, Modifier};
+    let draw = |color: bool| {
+        let (mut app, _) = loaded();
+        app.settings.color = color;
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+        terminal.draw(|f| scraper_tui::draw(&app, f)).unwrap();
+        terminal.backend().buffer().clone()
+    };
+    let plain = draw(false);
+    assert!(
+        plain
+            .content
+            .iter()
+            .all(|c| c.fg == Color::Reset && c.bg == Color::Reset),
+        "NO_COLOR: no cell has a colour"
+    );
+    assert!(
+        plain
+            .content
+            .iter()
+            .any(|c| c.modifier.contains(Modifier::REVERSED)),
+        "the selected row is still marked"
+    );
+    let coloured = draw(true);
+    assert!(
+        coloured.content.iter().any(|c| c.fg == Color::Green),
+        "active is green"
+    );
+    let ansi_only = coloured
+        .content
+        .iter()
+        .all(|c| !matches!(c.fg, Color::Rgb(..) | Color::Indexed(_)));
+    assert!(ansi_only, "only the 16 ANSI colours");
+}

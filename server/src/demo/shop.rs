@@ -34,7 +34,7 @@ pub fn product(n: usize) -> Option<Product> {
         ),
         sku: format!("DEMO-{n:03}"),
         price_cents: 999 + (i as u32 * 733) % 9000,
-        in_stock: n % 5 != 0,
+        in_stock: !n.is_multiple_of(5),
     })
 }
 

@@ -10,7 +10,6 @@ use crate::crawl::{
 };
 use crate::extract;
 use crate::store::{self, Progress, Store};
-use futures_util::StreamExt;
 use scraper::{Html, Selector};
 use scraper_common::{Flow, LogLevel, RunStatus};
 use serde_json::{Map, Value};
@@ -312,13 +311,8 @@ async fn follow(
                 break;
             }
         };
-        let extracted = extract_off_thread(
-            rules,
-            page.final_url.clone(),
-            page.html,
-            next_selector.clone(),
-        )
-        .await;
+        let extracted =
+            extract_if_wanted(rules, &page.final_url, &page.html, next_selector.as_deref());
         if (seen.len() as u32) < max_pages {
             next = extracted.next.clone();
         }
@@ -327,14 +321,6 @@ async fn follow(
             .await?;
     }
     Ok(())
-}
-
-/// Pages in flight to extraction at once: one per core keeps both busy
-/// while the crawler fetches.
-fn extraction_lanes() -> usize {
-    std::thread::available_parallelism()
-        .map_or(2, |n| n.get())
-        .clamp(2, 8)
 }
 
 /// Crawls from `url`, extracting pages as they arrive, in order.
@@ -346,7 +332,7 @@ async fn crawl_site(
     cancel: &CancellationToken,
 ) -> store::Result<()> {
     let ctx = tally.ctx;
-    let (tx, rx) = mpsc::channel::<CrawlEvent>(256);
+    let (tx, mut rx) = mpsc::channel::<CrawlEvent>(256);
     let crawler = crawl::crawl(
         url,
         settings,
@@ -356,43 +342,22 @@ async fn crawl_site(
         cancel.clone(),
     );
 
-    // Each page is extracted off the async threads, several at once, and
-    // handed on in the order the crawler delivered them.
-    let events = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|event| (event, rx))
-    });
-    let processed = events
-        .map(|event| {
-            let rules = rules.clone();
-            async move {
-                match event {
-                    CrawlEvent::Page(page) => {
-                        let final_url = Url::parse(&page.final_url).ok();
-                        let extracted = match final_url {
-                            Some(u) => extract_off_thread(&rules, u, page.html, None).await,
-                            None => Extracted::default(),
-                        };
-                        Processed::Page {
-                            bytes: page.bytes,
-                            warnings: page.warnings,
-                            extracted,
-                        }
-                    }
-                    CrawlEvent::Failed(failed) => Processed::Failed(failed),
-                }
-            }
-        })
-        .buffered(extraction_lanes());
+    // Pages are extracted here, on this task, as they arrive: the crawl's
+    // own tasks keep the other cores busy, and no page hops threads (on two
+    // cores the hop to a blocking thread cost more than it saved).
     let consume = async {
-        let mut processed = std::pin::pin!(processed);
-        while let Some(item) = processed.next().await {
-            match item {
-                Processed::Page {
-                    bytes,
-                    warnings,
-                    extracted,
-                } => tally.page_done(bytes, &warnings, extracted).await?,
-                Processed::Failed(failed) => {
+        while let Some(event) = rx.recv().await {
+            match event {
+                CrawlEvent::Page(page) => {
+                    let extracted = match Url::parse(&page.final_url) {
+                        Ok(url) => extract_if_wanted(rules, &url, &page.html, None),
+                        Err(_) => Extracted::default(),
+                    };
+                    tally
+                        .page_done(page.bytes, &page.warnings, extracted)
+                        .await?;
+                }
+                CrawlEvent::Failed(failed) => {
                     let what = match failed.status {
                         Some(status) => format!("Page failed ({status}): {}", failed.error),
                         None => format!("Page failed: {}", failed.error),
@@ -449,16 +414,6 @@ async fn crawl_site(
     Ok(())
 }
 
-/// What the consumer of a crawl gets for each event.
-enum Processed {
-    Page {
-        bytes: usize,
-        warnings: Vec<String>,
-        extracted: Extracted,
-    },
-    Failed(FailedPage),
-}
-
 fn crawl_failure_reason(failed: &FailedPage) -> &'static str {
     match (failed.kind, failed.status) {
         (_, Some(401 | 403 | 407 | 429 | 451)) => "blocked",
@@ -468,20 +423,19 @@ fn crawl_failure_reason(failed: &FailedPage) -> &'static str {
     }
 }
 
-async fn extract_off_thread(
-    rules: &Arc<Vec<ExtractRule>>,
-    url: Url,
-    html: String,
-    next: Option<Arc<Selector>>,
+/// Extraction is CPU work done inline (about 100 µs for a product page):
+/// short enough not to starve the runtime, and cheaper than a thread hop.
+fn extract_if_wanted(
+    rules: &[ExtractRule],
+    url: &Url,
+    html: &str,
+    next: Option<&Selector>,
 ) -> Extracted {
-    if next.is_none() && !rules.iter().any(|rule| rule.applies_to(&url)) {
-        // Nothing to take from this page: no thread hop, no parse.
+    if next.is_none() && !rules.iter().any(|rule| rule.applies_to(url)) {
+        // Nothing to take from this page: no parse.
         return Extracted::default();
     }
-    let rules = rules.clone();
-    tokio::task::spawn_blocking(move || extract_page(&html, &url, &rules, next.as_deref()))
-        .await
-        .expect("extraction does not panic")
+    extract_page(html, url, rules, next)
 }
 
 /// What one page gave.

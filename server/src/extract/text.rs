@@ -94,12 +94,22 @@ pub(crate) struct TextBuf {
 
 impl TextBuf {
     pub(crate) fn push_text(&mut self, text: &str) {
-        for c in text.chars() {
+        let mut rest = text;
+        while !rest.is_empty() {
+            // Runs of plain ASCII are copied whole: most text is made of them.
+            let plain = rest
+                .bytes()
+                .position(|b| !b.is_ascii() || matches!(b, b'\t'..=b'\r' | b' '))
+                .unwrap_or(rest.len());
+            self.s.push_str(&rest[..plain]);
+            rest = &rest[plain..];
+            let Some(c) = rest.chars().next() else { break };
             if c.is_whitespace() {
                 self.push_break();
             } else if !is_zero_width(c) {
                 self.s.push(c);
             }
+            rest = &rest[c.len_utf8()..];
         }
     }
 
@@ -177,6 +187,23 @@ mod tests {
         let html = "<div id=x>a<script>s</script><style>t</style><noscript>n</noscript>\
                     <template>u</template><i hidden>h</i><i style='display :NONE'>d</i>b</div>";
         assert_eq!(text_of(html, "#x"), "ab");
+    }
+
+    #[test]
+    fn whitespace_of_every_kind_collapses_and_zero_widths_vanish() {
+        let samples = [
+            ("  a\t\n\x0b\x0cb\r  c  ", "a b c"),
+            (
+                "caf\u{e9}\u{a0}\u{2003}na\u{ef}ve\u{200b}!",
+                "caf\u{e9} na\u{ef}ve!",
+            ),
+            ("\u{3000}x\u{85}y\u{ad}z", "x yz"),
+            ("plain", "plain"),
+            ("", ""),
+        ];
+        for (input, expected) in samples {
+            assert_eq!(normalize(input), expected, "{input:?}");
+        }
     }
 
     #[test]

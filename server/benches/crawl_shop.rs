@@ -5,7 +5,8 @@
 //! match `expected.json`.
 //!
 //! `cargo bench -p scraper-server --bench crawl_shop`
-//! Env: BENCH_PAGES (5000), BENCH_CONCURRENCY (16), BENCH_PORT (18090).
+//! Env: BENCH_PAGES (5000), BENCH_CONCURRENCY (16), BENCH_PORT (18090),
+//! BENCH_SERVER_WRAP (a tool to run the server under).
 
 use serde_json::{Value, json};
 use std::collections::HashSet;
@@ -108,7 +109,18 @@ fn main() {
     );
 
     let db = work.path().join("bench.db");
-    let mut server = Command::new(SERVER)
+    // BENCH_SERVER_WRAP runs the server under a tool, e.g.
+    // "valgrind --tool=callgrind" (counts instructions, repeatable).
+    let wrap = std::env::var("BENCH_SERVER_WRAP").unwrap_or_default();
+    let mut command = match wrap.split_whitespace().collect::<Vec<_>>().split_first() {
+        Some((tool, args)) => {
+            let mut c = Command::new(tool);
+            c.args(args).arg(SERVER);
+            c
+        }
+        None => Command::new(SERVER),
+    };
+    let mut server = command
         .args(["--listen", "127.0.0.1:0", "--workers", "1"])
         .args(["--allow-private-networks", "127.0.0.1/32"])
         .arg("--database-url")

@@ -43,9 +43,27 @@ pub(crate) fn url_key(url: &str) -> u64 {
     BuildHasherDefault::<DefaultHasher>::default().hash_one(url)
 }
 
+/// A link as spider will ask for it: resolved its way (`convert_abs_path`),
+/// then moved onto the site's scheme. `None` for links that are not http(s).
+pub(crate) fn resolve_link(base: &Url, site_scheme: &str, href: &str) -> Option<Url> {
+    let mut abs = convert_abs_path(base, href);
+    if !matches!(abs.scheme(), "http" | "https") {
+        return None;
+    }
+    if abs.scheme() != site_scheme {
+        let _ = abs.set_scheme(site_scheme);
+    }
+    Some(abs)
+}
+
 impl HopDepths {
     pub(crate) fn get(&self, url: &str) -> Option<u32> {
         self.lock().get(&url_key(url)).copied()
+    }
+
+    /// The depth recorded for a key of `url_key`.
+    pub(crate) fn get_key(&self, key: u64) -> Option<u32> {
+        self.lock().get(&key).copied()
     }
 
     /// Keeps the smaller depth if the URL is already known.
@@ -68,13 +86,7 @@ impl HopDepths {
     ) {
         let keys: Vec<u64> = hrefs
             .filter_map(|href| {
-                let mut abs = convert_abs_path(base, href);
-                if !matches!(abs.scheme(), "http" | "https") {
-                    return None;
-                }
-                if abs.scheme() != site_scheme {
-                    let _ = abs.set_scheme(site_scheme);
-                }
+                let abs = resolve_link(base, site_scheme, href)?;
                 keep(&abs).then(|| url_key(abs.as_str()))
             })
             .collect();

@@ -30,6 +30,7 @@ pub use resolve::{PolicyResolver, ResolveError};
 pub mod crawl_events;
 pub mod crawl_settings;
 pub mod hop_depth;
+mod link_tags;
 pub mod page_fetch;
 pub mod request_gates;
 pub mod robots;

@@ -22,7 +22,8 @@ use url::Url;
 
 use crate::crawl::crawl_events::{CrawlEvent, CrawledPage, FailedPage, FailureKind};
 use crate::crawl::fetch_error::FetchError;
-use crate::crawl::hop_depth::{HopDepths, url_key};
+use crate::crawl::hop_depth::{HopDepths, resolve_link, url_key};
+use crate::crawl::link_tags::{href, is_base, link_tags};
 use crate::crawl::page_fetch::{FetchedBody, RequestOptions, fetch_html};
 use crate::crawl::request_gates::{Pacer, RobotsGate, lock};
 use crate::crawl::site_scope::{OutOfScope, SiteScope};
@@ -375,15 +376,19 @@ impl CrawlShared {
             ..
         } = page;
         let bytes = body.len();
-        let follows = self.follows(depth);
-        let spider_body = if follows {
-            let key = url_key(url_str);
-            let (base, body) = link_base(body, url, &final_url, &self.start_host);
-            lock(&self.follow_ups).insert(key, FollowUp { base, depth });
-            body
+        // What spider gets to find links in; `None` when nothing is left to
+        // follow, and then spider gets no page at all (its parser alone
+        // costs more than fetching a small page).
+        let spider_body = if self.follows(depth) {
+            let tags = link_tags(&body);
+            let (base, base_tag) = link_base(&tags, url, &final_url, &self.start_host);
+            let (links, count) = self.links_for_spider(&tags, &base, base_tag, depth);
+            (count > 0 || is_start).then(|| {
+                lock(&self.follow_ups).insert(url_key(url_str), FollowUp { base, depth });
+                links
+            })
         } else {
-            // Nothing to follow: spare spider the parse.
-            Vec::new()
+            is_start.then(Vec::new)
         };
         let event = CrawlEvent::Page(CrawledPage {
             url: url_str.to_string(),
@@ -405,6 +410,9 @@ impl CrawlShared {
         self.counters
             .bytes
             .fetch_add(bytes as u64, Ordering::Relaxed);
+        let Some(spider_body) = spider_body else {
+            return Err(skipped());
+        };
         Ok(EngineResponse {
             status_code: reqwest::StatusCode::from_u16(status).unwrap_or(reqwest::StatusCode::OK),
             final_url: redirected.then(|| final_url.to_string()),
@@ -416,6 +424,51 @@ impl CrawlShared {
             served: true,
             ..EngineResponse::default()
         })
+    }
+
+    /// The body spider parses for links: the page's `<base>` and `<a>` tags,
+    /// less links to pages already fetched, links spider has already been
+    /// given at this depth or nearer (it would skip them, after paying for
+    /// the parse), and repeats within the page. A link known only deeper
+    /// stays, so that its hop depth is lowered.
+    /// Also says how many links it kept.
+    fn links_for_spider(
+        &self,
+        tags: &[&[u8]],
+        base: &Url,
+        base_tag: Option<Vec<u8>>,
+        depth: u32,
+    ) -> (Vec<u8>, usize) {
+        let mut body = base_tag.unwrap_or_default();
+        let mut links = 0;
+        let mut on_page = HashSet::new();
+        let mut raw_seen = HashSet::new();
+        let delivered = lock(&self.delivered);
+        for tag in tags {
+            if !is_base(tag) {
+                let Some(raw) = href(tag) else { continue };
+                // The same text twice resolves the same: skip before resolving.
+                if !raw_seen.insert(raw) {
+                    continue;
+                }
+                // A value with entities is left for spider to decode.
+                let plain = std::str::from_utf8(raw).ok().filter(|v| !v.contains('&'));
+                let key = plain
+                    .and_then(|v| resolve_link(base, self.site_scheme(), v.trim()))
+                    .map(|abs| url_key(abs.as_str()));
+                if let Some(key) = key
+                    && (delivered.contains(&key)
+                        || self.depths.get_key(key).is_some_and(|d| d <= depth + 1)
+                        || !on_page.insert(key))
+                {
+                    continue;
+                }
+            }
+            links += usize::from(!is_base(tag));
+            body.extend_from_slice(tag);
+            body.push(b'\n');
+        }
+        (body, links)
     }
 
     async fn deliver_failure(

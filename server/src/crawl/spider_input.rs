@@ -1,16 +1,12 @@
 //! What spider is given for a fetched page. Only its links matter to spider:
-//! the consumer has had the page already.
-
-use std::sync::LazyLock;
+//! the consumer has had the page already (see also `link_tags`).
 
 use url::Url;
 
-static BASE_TAG: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
-    regex::bytes::Regex::new(r#"(?i)<base\s[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))"#)
-        .expect("valid pattern")
-});
+use crate::crawl::link_tags::{href, is_base};
 
-/// The URL the page's links are relative to, and the body to give spider.
+/// The URL the page's links are relative to, and the `<base>` tag to put in
+/// front of what spider gets, if one is needed.
 ///
 /// spider resolves relative links against the URL it requested, not the one
 /// a redirect led to, and root-relative links against the start host even on
@@ -18,29 +14,26 @@ static BASE_TAG: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
 /// the first absolute `<base href>` win. A page's own absolute `<base>`
 /// already does.
 pub(crate) fn link_base(
-    body: Vec<u8>,
+    tags: &[&[u8]],
     requested: &Url,
     final_url: &Url,
     start_host: &str,
-) -> (Url, Vec<u8>) {
-    let own_base = BASE_TAG.captures(&body).and_then(|c| {
-        let value = c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3))?;
-        Url::parse(std::str::from_utf8(value.as_bytes()).ok()?).ok()
-    });
+) -> (Url, Option<Vec<u8>>) {
+    let own_base = tags
+        .iter()
+        .find(|tag| is_base(tag))
+        .and_then(|tag| href(tag))
+        .and_then(|value| Url::parse(std::str::from_utf8(value).ok()?.trim()).ok());
     if let Some(base) = own_base {
-        return (base, body);
+        return (base, None);
     }
     let off_start_host = final_url.host_str() != Some(start_host);
     if final_url == requested && !off_start_host {
-        return (requested.clone(), body);
+        return (requested.clone(), None);
     }
     let href = final_url.as_str().replace('"', "%22");
-    let mut with_base = Vec::with_capacity(body.len() + href.len() + 16);
-    with_base.extend_from_slice(b"<base href=\"");
-    with_base.extend_from_slice(href.as_bytes());
-    with_base.extend_from_slice(b"\">");
-    with_base.extend_from_slice(&body);
-    (final_url.clone(), with_base)
+    let tag = format!("<base href=\"{href}\">\n").into_bytes();
+    (final_url.clone(), Some(tag))
 }
 
 /// Only the type: the body spider gets is decoded (so `Content-Encoding` and
@@ -56,59 +49,47 @@ pub(crate) fn spider_headers(headers: &reqwest::header::HeaderMap) -> reqwest::h
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::crawl::link_tags::link_tags;
 
     fn url(s: &str) -> Url {
         Url::parse(s).unwrap()
     }
 
+    fn base_of(page: &str, requested: &str, final_url: &str, host: &str) -> (Url, Option<String>) {
+        let tags = link_tags(page.as_bytes());
+        let (base, tag) = link_base(&tags, &url(requested), &url(final_url), host);
+        (base, tag.map(|t| String::from_utf8(t).unwrap()))
+    }
+
     #[test]
-    fn a_plain_page_is_passed_as_it_is() {
-        let (base, body) = link_base(
-            b"<a href=x>".to_vec(),
-            &url("http://h/a"),
-            &url("http://h/a"),
-            "h",
-        );
+    fn a_plain_page_needs_no_base() {
+        let (base, tag) = base_of("<a href=x>", "http://h/a", "http://h/a", "h");
         assert_eq!(base, url("http://h/a"));
-        assert_eq!(body, b"<a href=x>");
+        assert_eq!(tag, None);
     }
 
     #[test]
     fn a_redirected_page_gets_its_final_url_as_base() {
-        let (base, body) = link_base(
-            b"<a href=x>".to_vec(),
-            &url("http://h/a"),
-            &url("http://h/dir/b"),
-            "h",
-        );
+        let (base, tag) = base_of("<a href=x>", "http://h/a", "http://h/dir/b", "h");
         assert_eq!(base, url("http://h/dir/b"));
-        assert_eq!(body, b"<base href=\"http://h/dir/b\"><a href=x>");
+        assert_eq!(tag.as_deref(), Some("<base href=\"http://h/dir/b\">\n"));
     }
 
     #[test]
     fn a_page_on_another_host_gets_a_base_too() {
-        let (_, body) = link_base(
-            b"".to_vec(),
-            &url("http://sub.h/"),
-            &url("http://sub.h/"),
-            "h",
-        );
-        assert!(body.starts_with(b"<base href=\"http://sub.h/\">"));
+        let (_, tag) = base_of("", "http://sub.h/", "http://sub.h/", "h");
+        assert_eq!(tag.as_deref(), Some("<base href=\"http://sub.h/\">\n"));
     }
 
     #[test]
     fn the_pages_own_absolute_base_wins() {
-        let page = b"<head><BASE target=_top HREF='http://cdn.h/root/'></head>".to_vec();
-        let (base, body) = link_base(page.clone(), &url("http://h/a"), &url("http://h/b"), "h");
+        let page = "<head><BASE target=_top HREF='http://cdn.h/root/'></head>";
+        let (base, tag) = base_of(page, "http://h/a", "http://h/b", "h");
         assert_eq!(base, url("http://cdn.h/root/"));
-        assert_eq!(body, page);
+        assert_eq!(tag, None);
         // A relative one is ignored by spider, so ours goes in front.
-        let (base, _) = link_base(
-            b"<base href=\"/x/\">".to_vec(),
-            &url("http://h/a"),
-            &url("http://h/b"),
-            "h",
-        );
+        let (base, tag) = base_of("<base href=\"/x/\">", "http://h/a", "http://h/b", "h");
         assert_eq!(base, url("http://h/b"));
+        assert!(tag.is_some());
     }
 }

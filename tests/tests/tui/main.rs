@@ -2,3 +2,4 @@
 //! its API task, driven key by key with no terminal.
 
 mod dashboard;
+mod local;

@@ -15,7 +15,8 @@ use cli::{Cli, Command, KeysCommand, ServeArgs};
 async fn main() -> Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            EnvFilter::try_from_env("SCRAPER_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
+            EnvFilter::try_from_env("SCRAPER_LOG")
+                .unwrap_or_else(|_| EnvFilter::new("info,spider=warn")),
         )
         .with_writer(std::io::stderr)
         // Colours only for a person at a terminal, and never with NO_COLOR.

@@ -15,6 +15,7 @@ use tokio::task::JoinHandle;
 /// The name of the key local mode makes for itself.
 pub const KEY_NAME: &str = "scraper-tui (local)";
 const KEY_FILE: &str = "tui-local.key";
+pub const LOG_FILE: &str = "server.log";
 
 pub struct LocalOptions {
     /// Serve the demo shop and add the demo flows.
@@ -35,8 +36,14 @@ pub struct LocalServer {
 
 impl LocalServer {
     /// Starts in the user's data dir (see `data_dir`).
+    /// Its log goes to `server.log` there: the terminal belongs to the
+    /// dashboard.
     pub async fn start(options: LocalOptions) -> Result<LocalServer> {
-        LocalServer::start_in(&data_dir()?, options).await
+        let dir = data_dir()?;
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("creating the data dir {}", dir.display()))?;
+        log_to_file(&dir.join(LOG_FILE))?;
+        LocalServer::start_in(&dir, options).await
     }
 
     pub async fn start_in(dir: &Path, options: LocalOptions) -> Result<LocalServer> {
@@ -68,6 +75,7 @@ impl LocalServer {
                 .await
                 .context("adding the demo flows")?;
         }
+        tracing::info!(url = %base, database = %database.display(), demo = options.demo, "local server");
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(scraper_server::serve(state, listener, async move {
             let _ = stopped.await;
@@ -90,6 +98,24 @@ impl LocalServer {
         let _ = self.task.await;
         self.store.close().await;
     }
+}
+
+fn log_to_file(path: &Path) -> Result<()> {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .with_context(|| format!("opening the log file {}", path.display()))?;
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SCRAPER_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,spider=warn"));
+    // Only the first subscriber of the process counts; a second start in
+    // one process keeps logging to the first file.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::sync::Mutex::new(file))
+        .with_ansi(false)
+        .try_init();
+    Ok(())
 }
 
 /// `$SCRAPER_DATA_DIR`, else `$XDG_DATA_HOME/scraper`, else

@@ -8,9 +8,13 @@ default:
 run *ARGS:
     cargo run --release -p scraper-server -- {{ARGS}}
 
-# Run the terminal dashboard
+# Run the terminal dashboard (local server in-process without --server)
 tui *ARGS:
     cargo run --release -p scraper-tui -- {{ARGS}}
+
+# Try everything with no network: the dashboard, its local server and the demo shop
+demo:
+    cargo run --release -p scraper-tui -- --demo
 
 # Build everything, tests included, without running
 check:

@@ -9,6 +9,8 @@
 //! Comments and raw-text elements are skipped, as an HTML tokenizer skips
 //! them: a `<a href>` inside a `<script>` string is not a link.
 
+use std::borrow::Cow;
+
 use memchr::memchr;
 
 /// Elements whose content is text, not markup, up to their end tag.
@@ -74,6 +76,16 @@ pub(crate) fn is_base(tag: &[u8]) -> bool {
 /// The raw value of a tag's `href` attribute (the first one, as HTML has
 /// it), entities not decoded.
 pub(crate) fn href(tag: &[u8]) -> Option<&[u8]> {
+    attr(tag, b"href")
+}
+
+/// An `<a>` that spider leaves out (`a[href]:not([aria-hidden="true"])`).
+pub(crate) fn is_hidden(tag: &[u8]) -> bool {
+    attr(tag, b"aria-hidden") == Some(b"true")
+}
+
+/// The raw value of the first attribute `wanted` (ASCII lowercase) of a tag.
+fn attr<'t>(tag: &'t [u8], wanted: &[u8]) -> Option<&'t [u8]> {
     let name_end = 1 + tag[1..]
         .iter()
         .take_while(|b| b.is_ascii_alphanumeric())
@@ -117,11 +129,64 @@ pub(crate) fn href(tag: &[u8]) -> Option<&[u8]> {
         } else {
             &tag[i..i]
         };
-        if name.eq_ignore_ascii_case(b"href") {
+        if name.eq_ignore_ascii_case(wanted) {
             return Some(value);
         }
     }
     None
+}
+
+/// An attribute value with its character references decoded, as a browser
+/// reads it: `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`, `&nbsp;` and numeric
+/// ones. spider takes values literally, so `?a=1&amp;b=2` must arrive as
+/// `?a=1&b=2`. Other named references are left as written.
+pub(crate) fn decode_value(raw: &[u8]) -> Cow<'_, str> {
+    let text = String::from_utf8_lossy(raw);
+    if !text.contains('&') {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest: &str = &text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        match reference(rest) {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// The character a reference at the start of `s` stands for, and its length.
+fn reference(s: &str) -> Option<(char, usize)> {
+    let end = s.find(';')?;
+    let body = &s[1..end];
+    let c = if let Some(num) = body.strip_prefix('#') {
+        let code = match num.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => num.parse().ok()?,
+        };
+        char::from_u32(code).filter(|c| *c != '\0')?
+    } else {
+        match body {
+            "amp" => '&',
+            "lt" => '<',
+            "gt" => '>',
+            "quot" => '"',
+            "apos" => '\'',
+            "nbsp" => '\u{a0}',
+            _ => return None,
+        }
+    };
+    Some((c, end + 1))
 }
 
 /// Just past the `>` that ends the tag whose attributes start at `from`;
@@ -178,7 +243,7 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 mod tests {
     use super::link_tags;
 
-    use super::{href, is_base};
+    use super::{decode_value, href, is_base, is_hidden};
 
     fn tags(html: &str) -> String {
         link_tags(html.as_bytes())
@@ -208,6 +273,22 @@ mod tests {
             assert_eq!(got, expected, "{tag}");
         }
         assert!(is_base(b"<BASE href=x>") && !is_base(b"<a href=x>") && !is_base(b"<b>"));
+        assert!(is_hidden(br#"<a aria-hidden="true" href=x>"#));
+        assert!(!is_hidden(br#"<a aria-hidden="false" href=x>"#) && !is_hidden(b"<a href=x>"));
+    }
+
+    #[test]
+    fn character_references_are_decoded_like_a_browser_does() {
+        let cases = [
+            ("/q?a=1&amp;b=2", "/q?a=1&b=2"),
+            ("/s?q=&quot;x&quot;&#38;&#x26;&#X41;", "/s?q=\"x\"&&A"),
+            ("/a&b=1&copy;&unknown;&", "/a&b=1&copy;&unknown;&"),
+            ("/nul&#0;&#xZZ;", "/nul&#0;&#xZZ;"),
+            ("plain", "plain"),
+        ];
+        for (raw, expected) in cases {
+            assert_eq!(decode_value(raw.as_bytes()), expected, "{raw}");
+        }
     }
 
     #[test]

@@ -23,7 +23,7 @@ use url::Url;
 use crate::crawl::crawl_events::{CrawlEvent, CrawledPage, FailedPage, FailureKind};
 use crate::crawl::fetch_error::FetchError;
 use crate::crawl::hop_depth::{HopDepths, resolve_link, url_key};
-use crate::crawl::link_tags::{href, is_base, link_tags};
+use crate::crawl::link_tags::{decode_value, href, is_base, is_hidden, link_tags};
 use crate::crawl::page_fetch::{FetchedBody, RequestOptions, fetch_html};
 use crate::crawl::request_gates::{Pacer, RobotsGate, lock};
 use crate::crawl::site_scope::{OutOfScope, SiteScope};
@@ -426,8 +426,8 @@ impl CrawlShared {
         })
     }
 
-    /// The body spider parses for links: the page's `<base>` and `<a>` tags,
-    /// less links to pages already fetched, links spider has already been
+    /// The body spider parses for links: the page's `<base>` and `<a href>`s
+    /// (their values decoded), less hidden links, links to pages already fetched, links spider has already been
     /// given at this depth or nearer (it would skip them, after paying for
     /// the parse), and repeats within the page. A link known only deeper
     /// stays, so that its hop depth is lowered.
@@ -439,34 +439,42 @@ impl CrawlShared {
         base_tag: Option<Vec<u8>>,
         depth: u32,
     ) -> (Vec<u8>, usize) {
+        // Resolved before taking the lock that every fetch also takes.
+        let mut raw_seen = HashSet::new();
+        let mut candidates: Vec<(&str, String, Option<u64>)> = Vec::with_capacity(tags.len());
+        for tag in tags {
+            let Some(raw) = href(tag) else { continue };
+            if is_base(tag) {
+                candidates.push(("base", decode_value(raw).trim().to_string(), None));
+                continue;
+            }
+            // The same text twice resolves the same: skip before resolving.
+            if is_hidden(tag) || !raw_seen.insert(raw) {
+                continue;
+            }
+            let value = decode_value(raw).trim().to_string();
+            let key =
+                resolve_link(base, self.site_scheme(), &value).map(|abs| url_key(abs.as_str()));
+            candidates.push(("a", value, key));
+        }
         let mut body = base_tag.unwrap_or_default();
         let mut links = 0;
         let mut on_page = HashSet::new();
-        let mut raw_seen = HashSet::new();
         let delivered = lock(&self.delivered);
-        for tag in tags {
-            if !is_base(tag) {
-                let Some(raw) = href(tag) else { continue };
-                // The same text twice resolves the same: skip before resolving.
-                if !raw_seen.insert(raw) {
-                    continue;
-                }
-                // A value with entities is left for spider to decode.
-                let plain = std::str::from_utf8(raw).ok().filter(|v| !v.contains('&'));
-                let key = plain
-                    .and_then(|v| resolve_link(base, self.site_scheme(), v.trim()))
-                    .map(|abs| url_key(abs.as_str()));
-                if let Some(key) = key
-                    && (delivered.contains(&key)
-                        || self.depths.get_key(key).is_some_and(|d| d <= depth + 1)
-                        || !on_page.insert(key))
-                {
-                    continue;
-                }
+        for (name, value, key) in candidates {
+            if let Some(key) = key
+                && (delivered.contains(&key)
+                    || self.depths.get_key(key).is_some_and(|d| d <= depth + 1)
+                    || !on_page.insert(key))
+            {
+                continue;
             }
-            links += usize::from(!is_base(tag));
-            body.extend_from_slice(tag);
-            body.push(b'\n');
+            links += usize::from(name == "a");
+            // Rewritten with the references decoded: spider reads values
+            // literally. A quote cannot stay raw inside the quotes.
+            body.extend_from_slice(
+                format!("<{name} href=\"{}\">\n", value.replace('"', "%22")).as_bytes(),
+            );
         }
         (body, links)
     }

@@ -3,7 +3,7 @@
 
 use url::Url;
 
-use crate::crawl::link_tags::{href, is_base};
+use crate::crawl::link_tags::{decode_value, href, is_base};
 
 /// The URL the page's links are relative to, and the `<base>` tag to put in
 /// front of what spider gets, if one is needed.
@@ -23,7 +23,7 @@ pub(crate) fn link_base(
         .iter()
         .find(|tag| is_base(tag))
         .and_then(|tag| href(tag))
-        .and_then(|value| Url::parse(std::str::from_utf8(value).ok()?.trim()).ok());
+        .and_then(|value| Url::parse(decode_value(value).trim()).ok());
     if let Some(base) = own_base {
         return (base, None);
     }

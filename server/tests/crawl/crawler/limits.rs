@@ -104,3 +104,58 @@ async fn concurrency_one_still_crawls_everything() {
         assert_eq!((out.pages.len(), out.failures.len()), (11, 10));
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn links_seen_again_are_neither_lost_nor_fetched_twice() {
+    // Every page links to every page, twice, by several spellings; spider is
+    // only handed links it has not had yet, so this also checks that none
+    // goes missing on the way.
+    let pages: Vec<String> = (0..25).map(|i| format!("/p/{i}")).collect();
+    let all = pages.clone();
+    let site = TestServer::start("127.0.0.1:0", move |path| {
+        if path != "/" && !all.iter().any(|p| p == path) && path != "/q?a=1&b=2" {
+            return not_found();
+        }
+        let mut hrefs: Vec<String> = Vec::new();
+        for p in &all {
+            hrefs.push(p.clone());
+            hrefs.push(format!("{p}#again"));
+            hrefs.push(format!("/x/..{p}"));
+        }
+        hrefs.extend(["/".into(), "#top".into(), "/q?a=1&amp;b=2".into()]);
+        let refs: Vec<&str> = hrefs.iter().map(String::as_str).collect();
+        links(&refs)
+    })
+    .await;
+    let out = run(&site.url("/"), json!({"concurrency": 4})).await;
+    let mut expected: Vec<String> = pages.clone();
+    expected.push("/".into());
+    expected.push("/q?a=1&b=2".into());
+    expected.sort();
+    let mut fetched: Vec<String> = site
+        .paths()
+        .into_iter()
+        .filter(|p| p != "/robots.txt")
+        .collect();
+    fetched.sort();
+    assert_eq!(fetched, expected, "each page requested exactly once");
+    let mut delivered: Vec<String> = out
+        .pages
+        .iter()
+        .map(|p| {
+            let url = url::Url::parse(&p.url).unwrap();
+            format!(
+                "{}{}",
+                url.path(),
+                url.query().map(|q| format!("?{q}")).unwrap_or_default()
+            )
+        })
+        .collect();
+    delivered.sort();
+    assert_eq!(delivered, expected, "each page delivered once");
+    assert!(out.failures.is_empty(), "{:?}", out.failures);
+    for p in &pages {
+        assert_eq!(out.page(p).depth, 1, "{p}");
+    }
+    assert_eq!(out.summary().depth_unknown, 0);
+}

@@ -95,7 +95,7 @@ async fn serve(args: ServeArgs) -> Result<()> {
         scraper_server::demo::seed(&state, &base)
             .await
             .context("adding the demo flows")?;
-        tracing::info!("demo shop at {base}/demo/");
+        println!("Demo shop at {base}/demo/, with its flows (\"Demo: ...\")");
     }
     scraper_server::serve(state, listener, shutdown).await;
     store.close().await;

@@ -318,7 +318,8 @@ fn t_triggers_after_a_confirm_and_jumps_to_the_logs() {
         requests(&commands),
         vec![&Request::TriggerRun("flow-1".into())]
     );
-    let mut run = data.runs[1].clone();
+    let mut run = data.runs[0].clone();
+    assert_eq!(run.flow_id, "flow-1");
     run.id = "run-new".into();
     let next = reply(&mut app, &commands, &data, Reply::Triggered(run));
     assert_eq!(app.context(), Context::Logs);
@@ -328,6 +329,17 @@ fn t_triggers_after_a_confirm_and_jumps_to_the_logs() {
             |c| matches!(c, Command::FollowLogs { run_id, after: 0, .. } if run_id == "run-new")
         )
     );
+    // The flow's runs sit under its logs, loaded: `esc` lands on them.
+    assert_eq!(
+        app.crumbs(),
+        "flows > Product Price Monitor > runs > run-new > logs"
+    );
+    press(&mut app, &data, KeyCode::Esc);
+    assert_eq!(app.context(), Context::Runs);
+    let runs = runs_view(&app);
+    assert_eq!(runs.flow.as_ref().unwrap().0, "flow-1");
+    assert!(runs.table.loaded);
+    assert!(runs.table.rows.iter().all(|r| r.flow_id == "flow-1"));
 }
 
 #[test]
@@ -542,6 +554,14 @@ fn t_on_a_run_runs_its_flow_again() {
         requests(&commands),
         vec![&Request::TriggerRun(data.runs[1].flow_id.clone())]
     );
+    // From a runs view the logs go straight on top of it.
+    let crumbs = app.crumbs();
+    let mut run = data.runs[1].clone();
+    run.id = "run-again".into();
+    reply(&mut app, &commands, &data, Reply::Triggered(run));
+    assert_eq!(app.crumbs(), format!("{crumbs} > run-again > logs"));
+    press(&mut app, &data, KeyCode::Esc);
+    assert_eq!(app.crumbs(), crumbs);
 }
 
 #[test]

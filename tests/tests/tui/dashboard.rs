@@ -153,9 +153,14 @@ async fn it_triggers_a_run_and_tails_its_log_lines_live() {
     );
     assert!(screen.contains("Run completed"), "{screen}");
 
-    // Back to its runs, then its items, exported as CSV by the server.
+    assert!(
+        screen.contains(&format!("flows > shop > runs > {} > logs", v.run_id)),
+        "{screen}"
+    );
+
+    // `esc` lands on the flow's runs; then its items, exported as CSV by the server.
     tui.key(KeyCode::Esc);
-    tui.key(KeyCode::Enter);
+    assert_eq!(tui.app().crumbs(), "flows > shop > runs");
     tui.until(WAIT, |a| match a.screen() {
         Screen::Runs(v) => v.table.rows.len() == 1,
         _ => false,

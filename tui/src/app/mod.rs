@@ -451,7 +451,14 @@ impl App {
             }
             Reply::Triggered(run) => {
                 self.flash_info(format!("{} queued for {}", run.id, run.flow_name));
-                let mut commands = self.push(Screen::Logs(LogsView::new(run.id)));
+                // Triggered from anywhere but a runs view, the flow's runs go
+                // under the logs: `esc` lands there, as in k9s, and the crumb
+                // reads `flows > <flow> > runs > run-… > logs`.
+                let mut commands = Vec::new();
+                if !matches!(self.screen(), Screen::Runs(_)) {
+                    commands.extend(self.open_runs(Some((run.flow_id.clone(), run.flow_name))));
+                }
+                commands.extend(self.push(Screen::Logs(LogsView::new(run.id))));
                 commands.extend(self.refresh_lists());
                 return commands;
             }

@@ -14,6 +14,8 @@ use tokio::task::JoinHandle;
 
 /// How long a log follower waits before trying again after a failure.
 const RETRY: Duration = Duration::from_secs(1);
+/// Failed attempts at the live stream before polling instead.
+const SSE_TRIES: u32 = 3;
 /// How often the polling fallback asks for new lines.
 const POLL: Duration = Duration::from_millis(500);
 
@@ -216,7 +218,7 @@ async fn follow(
     };
     let mut sse_failures = 0;
     loop {
-        if sse_failures < 3 {
+        if sse_failures < SSE_TRIES {
             match client.stream_logs(&run_id, Some(after)).await {
                 Ok(mut stream) => {
                     sse_failures = 0;
@@ -254,10 +256,17 @@ async fn follow(
                     }
                 }
                 Err(e) => {
-                    // A missing run or a refused key will not get better.
-                    if matches!(e.status(), Some(401 | 403 | 404)) {
+                    // A refused key will not get better.
+                    if matches!(e.status(), Some(401 | 403)) {
                         send(LogEvent::Error(crate::app::error_text(&e)));
                         return;
+                    }
+                    // No such route (a proxy that does not pass it on, or a
+                    // server without it): poll at once. A run that is really
+                    // missing is found out by the first poll.
+                    if matches!(e.status(), Some(404 | 405 | 406 | 501)) {
+                        sse_failures = SSE_TRIES;
+                        continue;
                     }
                     sse_failures += 1;
                     if !send(LogEvent::Error(crate::app::error_text(&e))) {
@@ -268,29 +277,39 @@ async fn follow(
             tokio::time::sleep(RETRY).await;
             continue;
         }
-        // Polling fallback.
+        // Polling fallback, until the run ends. It does not go back to the
+        // stream: whatever broke it (a proxy) is still there.
         if !send(LogEvent::Polling("the live stream is not available".into())) {
             return;
         }
+        let mut failing = false;
         loop {
             match poll_once(&client, &run_id, after).await {
                 Ok((lines, finished)) => {
+                    // Say "polling" again after a failed poll said "retrying".
+                    if std::mem::take(&mut failing)
+                        && !send(LogEvent::Polling("polling again".into()))
+                    {
+                        return;
+                    }
                     if let Some(last) = lines.last() {
                         after = last.seq;
                     }
                     if !lines.is_empty() && !send(LogEvent::Lines(lines)) {
                         return;
                     }
-                    if let Some(status) = finished {
+                    if let Some((status, failure_reason)) = finished {
                         send(LogEvent::End {
                             status: Some(status),
-                            failure_reason: None,
+                            failure_reason,
                         });
                         return;
                     }
                 }
                 Err(e) => {
-                    if !send(LogEvent::Error(crate::app::error_text(&e))) {
+                    let hopeless = matches!(e.status(), Some(401 | 403 | 404));
+                    failing = true;
+                    if !send(LogEvent::Error(crate::app::error_text(&e))) || hopeless {
                         return;
                     }
                 }
@@ -302,12 +321,18 @@ async fn follow(
 
 /// New lines, and the final status if the run has finished (read first, so
 /// that no line written before the end is missed).
-async fn poll_once(
-    client: &Client,
-    run_id: &str,
-    after: u64,
-) -> Result<(Vec<scraper_common::LogEntry>, Option<RunStatus>), ClientError> {
-    let status = client.get_run(run_id).await?.run.status;
+async fn poll_once(client: &Client, run_id: &str, after: u64) -> Result<Finished, ClientError> {
+    let run = client.get_run(run_id).await?.run;
     let lines = client.run_logs(run_id, after).await?.data;
-    Ok((lines, status.is_finished().then_some(status)))
+    let end = run
+        .status
+        .is_finished()
+        .then_some((run.status, run.failure_reason));
+    Ok((lines, end))
 }
+
+/// A poll's new lines, and the run's final status and failure reason once it has ended.
+type Finished = (
+    Vec<scraper_common::LogEntry>,
+    Option<(RunStatus, Option<String>)>,
+);

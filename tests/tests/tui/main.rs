@@ -3,3 +3,5 @@
 
 mod dashboard;
 mod local;
+mod logs_fallback;
+mod proxy;

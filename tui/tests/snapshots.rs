@@ -7,7 +7,9 @@ use common::{Data, chars, ctrl, feed_logs, loaded, press, serve};
 use ratatui::crossterm::event::KeyCode;
 use scraper_common::RunStatus;
 use scraper_tui::App;
-use scraper_tui::app::action::{ApiResult, Incoming, Reply, Request, Slot, Tag};
+use scraper_tui::app::action::{
+    ApiResult, Incoming, LogEvent, LogUpdate, Reply, Request, Slot, Tag,
+};
 use scraper_tui::headless::render_text;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
@@ -176,4 +178,97 @@ fn readonly_header_has_no_write_keys() {
     let first = app.start();
     serve(&mut app, &data, first);
     check("flows_readonly", &app);
+}
+
+/// Answers the trigger the confirm asked for with a new run of flow-1.
+fn triggered(app: &mut App, data: &Data) -> Vec<scraper_tui::app::action::Command> {
+    press(app, data, KeyCode::Char('t'));
+    let commands = press(app, data, KeyCode::Char('y'));
+    let tag = commands
+        .iter()
+        .find_map(|c| match c {
+            scraper_tui::app::action::Command::Api(tag, Request::TriggerRun(_)) => Some(*tag),
+            _ => None,
+        })
+        .expect("a trigger");
+    let mut run = data.runs[0].clone();
+    run.id = "run-1795898560000".into();
+    let next = app.apply(Incoming::Api(Box::new(ApiResult {
+        tag,
+        request: Request::TriggerRun(run.flow_id.clone()),
+        result: Ok(Reply::Triggered(run)),
+    })));
+    serve(app, data, next)
+}
+
+fn log_event(app: &mut App, commands: &[scraper_tui::app::action::Command], event: LogEvent) {
+    let (tag, run_id) = commands
+        .iter()
+        .find_map(|c| match c {
+            scraper_tui::app::action::Command::FollowLogs { tag, run_id, .. } => {
+                Some((*tag, run_id.clone()))
+            }
+            _ => None,
+        })
+        .expect("the logs view follows the run");
+    app.apply(Incoming::Log(LogUpdate { tag, run_id, event }));
+}
+
+#[test]
+fn logs_polling_after_a_trigger() {
+    let (mut app, data) = loaded();
+    let commands = triggered(&mut app, &data);
+    log_event(
+        &mut app,
+        &commands,
+        LogEvent::Polling("the live stream is not available".into()),
+    );
+    // A run still going: no "Run failed" line yet.
+    let mut lines = common::logs(20);
+    lines.truncate(7);
+    log_event(&mut app, &commands, LogEvent::Lines(lines));
+    app.flash = None;
+    check("logs_polling", &app);
+}
+
+#[test]
+fn logs_retrying_while_the_server_is_unreachable() {
+    let (mut app, data) = loaded();
+    let commands = triggered(&mut app, &data);
+    log_event(&mut app, &commands, LogEvent::Live);
+    let mut lines = common::logs(20);
+    lines.truncate(5);
+    log_event(&mut app, &commands, LogEvent::Lines(lines));
+    let refused = "cannot reach 127.0.0.1:8080: Connection refused (os error 111)";
+    log_event(&mut app, &commands, LogEvent::Error(refused.into()));
+    // The header's requests fail the same way.
+    let refresh = app.refresh();
+    for command in refresh {
+        if let scraper_tui::app::action::Command::Api(tag, request) = command {
+            app.apply(Incoming::Api(Box::new(ApiResult {
+                tag,
+                request,
+                result: Err(unreachable_error()),
+            })));
+        }
+    }
+    app.flash = None;
+    check("logs_retrying", &app);
+}
+
+/// The error reqwest gives for a closed port, made for real on loopback.
+fn unreachable_error() -> scraper_common::ClientError {
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let client =
+            scraper_common::Client::new(&format!("http://127.0.0.1:{port}"), "key").unwrap();
+        client.list_keys().await.unwrap_err()
+    })
 }

@@ -165,7 +165,8 @@ fn indicator_line(view: &LogsView, theme: &Theme) -> Line<'static> {
         (Transport::Connecting, _) => ("○ connecting".into(), theme.dim()),
         (Transport::Live, _) => ("● live".into(), theme.good()),
         (Transport::Polling, _) => ("● polling".into(), theme.warn()),
-        (Transport::Retrying(e), _) => (format!("✗ {e}, retrying"), theme.bad()),
+        // The state first: a narrow screen cuts the detail, not the news.
+        (Transport::Retrying(e), _) => (format!("✗ retrying: {e}"), theme.bad()),
         (Transport::Ended, _) => ("■ ended".into(), theme.dim()),
     };
     spans.push(Span::styled(text, style));

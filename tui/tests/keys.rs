@@ -872,3 +872,63 @@ fn no_color_draws_without_colours_but_keeps_the_selection_visible() {
         .all(|c| !matches!(c.fg, Color::Rgb(..) | Color::Indexed(_)));
     assert!(ansi_only, "only the 16 ANSI colours");
 }
+
+/// Answers every `Keys` request among `commands` with a 403, the rest from `data`.
+fn keys_forbidden(app: &mut App, data: &Data, commands: Vec<Command>) {
+    let forbidden = || scraper_common::ClientError::Api {
+        status: 403,
+        code: "forbidden".into(),
+        message: "this API key lacks the `keys:read` scope needed here".into(),
+    };
+    let mut rest = Vec::new();
+    for command in commands {
+        match command {
+            Command::Api(tag, Request::Keys) => {
+                let next = app.apply(Incoming::Api(Box::new(ApiResult {
+                    tag,
+                    request: Request::Keys,
+                    result: Err(forbidden()),
+                })));
+                rest.extend(next);
+            }
+            other => rest.push(other),
+        }
+    }
+    serve(app, data, rest);
+}
+
+#[test]
+fn a_403_on_one_view_shows_in_that_view_flashes_once_and_leaves_the_connection_alone() {
+    let (mut app, data) = loaded();
+    chars(&mut app, &data, ":keys");
+    let commands = app.handle_key(key_event(KeyCode::Enter));
+    keys_forbidden(&mut app, &data, commands);
+    assert_eq!(app.conn, scraper_tui::app::Connection::Connected);
+    assert!(app.view_error().unwrap().contains("keys:read"));
+    assert!(app.flash.as_ref().unwrap().error);
+    let screen = scraper_tui::headless::render_text(&app, 80, 24);
+    assert!(screen.contains("lacks the `keys:read` scope"), "{screen}");
+    assert!(!screen.contains("loading"), "{screen}");
+    assert!(screen.contains("● connected"), "{screen}");
+
+    // The next refreshes fail the same way: no new flash, same state.
+    app.flash = None;
+    for _ in 0..2 {
+        let commands = app.refresh();
+        keys_forbidden(&mut app, &data, commands);
+    }
+    assert_eq!(app.flash, None, "the body already says it");
+    assert_eq!(app.conn, scraper_tui::app::Connection::Connected);
+    assert!(app.view_error().is_some());
+
+    // Other views are not marked by it.
+    press(&mut app, &data, KeyCode::Esc);
+    assert_eq!(app.context(), Context::Flows);
+    assert_eq!(app.view_error(), None);
+    let screen = scraper_tui::headless::render_text(&app, 80, 24);
+    assert!(!screen.contains("keys:read"), "{screen}");
+}
+
+fn key_event(code: KeyCode) -> ratatui::crossterm::event::KeyEvent {
+    ratatui::crossterm::event::KeyEvent::new(code, ratatui::crossterm::event::KeyModifiers::NONE)
+}

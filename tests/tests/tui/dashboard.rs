@@ -309,3 +309,34 @@ async fn a_wrong_key_or_no_server_shows_in_the_header_and_nothing_panics() {
         "{screen}"
     );
 }
+
+#[tokio::test]
+async fn a_key_without_keys_read_sees_why_the_keys_view_is_empty_and_stays_connected() {
+    let app = spawn_app().await;
+    let reader = app
+        .client_with_scopes(&[
+            scraper_common::Scope::FlowsRead,
+            scraper_common::Scope::RunsRead,
+        ])
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let settings = Settings {
+        save_dir: dir.path().to_path_buf(),
+        ..Settings::new(&format!("http://{}", app.addr), reader.api_key())
+    };
+    let mut tui = Headless::start(settings, reader, no_editor());
+    tui.until(WAIT, |a| a.flows().table.loaded).await.unwrap();
+    tui.key(KeyCode::Char(':'));
+    tui.type_text("keys");
+    tui.key(KeyCode::Enter);
+    tui.until(WAIT, |a| a.view_error().is_some()).await.unwrap();
+    // Refreshes come and go (one each half second here): the header still
+    // says connected, the body why.
+    let _ = tui.until(Duration::from_millis(2500), |_| false).await;
+    assert!(tui.app().stats.is_some());
+    assert_eq!(tui.app().conn, Connection::Connected);
+    let screen = tui.screen(80, 24);
+    assert!(screen.contains("● connected"), "{screen}");
+    assert!(screen.contains("keys:read"), "{screen}");
+    assert!(!screen.contains("loading"), "{screen}");
+}

@@ -105,6 +105,10 @@ pub struct App {
     pending_edit: Option<(Tag, EditRequest)>,
     /// A flow to select once the next list arrives (one just created).
     select_flow: Option<String>,
+    /// The last failure of a view's own request (a 403 on `:keys`, a run
+    /// gone from describe), shown in that view's body instead of
+    /// "loading…"; cleared by its next answer.
+    view_error: Option<(Slot, String)>,
 }
 
 impl App {
@@ -124,6 +128,7 @@ impl App {
             latest: HashMap::new(),
             pending_edit: None,
             select_flow: None,
+            view_error: None,
         }
     }
 
@@ -236,6 +241,27 @@ impl App {
         commands
     }
 
+    /// The slot that fills the current screen (`None` for the logs, which
+    /// are followed, not asked for).
+    fn screen_slot(&self) -> Option<Slot> {
+        match self.screen() {
+            Screen::Flows(_) => Some(Slot::Flows),
+            Screen::Runs(_) => Some(Slot::Runs),
+            Screen::Keys(_) => Some(Slot::Keys),
+            Screen::Items(_) => Some(Slot::Items),
+            Screen::Describe(_) => Some(Slot::Describe),
+            Screen::Logs(_) => None,
+        }
+    }
+
+    /// Why the current view has nothing to show, if its request failed.
+    pub fn view_error(&self) -> Option<&str> {
+        match &self.view_error {
+            Some((slot, text)) if Some(*slot) == self.screen_slot() => Some(text),
+            _ => None,
+        }
+    }
+
     /// The request that fills the current screen, if it is not the root.
     fn screen_request(&mut self) -> Option<Command> {
         let (slot, request) = match self.screen() {
@@ -300,6 +326,8 @@ impl App {
 
     /// A screen became current: load it (logs: follow them).
     fn enter_screen(&mut self) -> Vec<Command> {
+        // Another view (or another run's describe): its own answer decides.
+        self.view_error = None;
         if let Screen::Logs(v) = self.screen() {
             let run_id = v.run_id.clone();
             let after = v.last_seq();
@@ -332,6 +360,13 @@ impl App {
                         if result.tag.slot != Slot::Write || self.conn != Connection::Connected {
                             self.conn = Connection::Connected;
                         }
+                        if self
+                            .view_error
+                            .as_ref()
+                            .is_some_and(|(slot, _)| *slot == result.tag.slot)
+                        {
+                            self.view_error = None;
+                        }
                         self.apply_reply(result.tag, reply)
                     }
                     Err(error) => self.apply_error(result.tag, &result.request, error),
@@ -353,14 +388,20 @@ impl App {
                 self.conn = Connection::Unreachable(text.clone());
             }
             (_, Some(401)) => self.conn = Connection::KeyRejected(text.clone()),
-            (_, Some(403)) if tag.slot != Slot::Write => {
+            // Only what every screen needs makes the whole key "lacking";
+            // a 403 on one view is that view's business (below).
+            (_, Some(403)) if matches!(tag.slot, Slot::Stats | Slot::Flows) => {
                 self.conn = Connection::Forbidden(text.clone());
             }
             _ => {}
         }
         match tag.slot {
             // The header says it; a flash every tick would only be noise.
-            Slot::Stats | Slot::Flows => Vec::new(),
+            Slot::Stats => Vec::new(),
+            Slot::Flows => {
+                self.view_error = Some((Slot::Flows, text));
+                Vec::new()
+            }
             Slot::Write => {
                 if let Some((pending, edit)) = self.pending_edit.take()
                     && pending == tag
@@ -375,8 +416,16 @@ impl App {
                 self.flash_error(format!("{}: {text}", describe_request(request)));
                 Vec::new()
             }
-            _ => {
-                self.flash_error(text);
+            slot => {
+                // The body says it from now on; flash only news, not every
+                // refresh's repeat of it.
+                let known = self.view_error.as_ref() == Some(&(slot, text.clone()));
+                if !known {
+                    self.flash_error(text.clone());
+                }
+                if slot != Slot::Logs {
+                    self.view_error = Some((slot, text));
+                }
                 Vec::new()
             }
         }

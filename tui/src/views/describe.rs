@@ -28,7 +28,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &DescribeView, theme
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let lines = match &view.content {
-        None => vec![Line::styled("loading…", theme.dim())],
+        None => vec![Line::styled(super::loading_text(app), theme.dim())],
         Some(Described::Flow { flow, runs }) => flow_lines(flow, runs, app, theme),
         Some(Described::Run(detail)) => run_lines(detail, app, theme),
     };

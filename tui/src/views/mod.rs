@@ -89,6 +89,9 @@ pub fn draw(app: &App, frame: &mut Frame) {
 /// answering.
 pub fn loading_text(app: &App) -> String {
     use crate::app::Connection;
+    if let Some(e) = app.view_error() {
+        return format!("{e} (retrying)");
+    }
     match &app.conn {
         Connection::Connecting | Connection::Connected => "loading…".into(),
         Connection::KeyRejected(e)

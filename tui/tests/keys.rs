@@ -932,3 +932,51 @@ fn a_403_on_one_view_shows_in_that_view_flashes_once_and_leaves_the_connection_a
 fn key_event(code: KeyCode) -> ratatui::crossterm::event::KeyEvent {
     ratatui::crossterm::event::KeyEvent::new(code, ratatui::crossterm::event::KeyModifiers::NONE)
 }
+
+#[test]
+fn readonly_hides_every_write_key_from_the_hints_and_the_help() {
+    use scraper_tui::app::keymap::KEYMAP;
+    let (mut app, data) = loaded();
+    app.settings.readonly = true;
+    let views: [(&str, Context); 3] = [
+        ("", Context::Flows),
+        (":runs", Context::Runs),
+        (":keys", Context::Keys),
+    ];
+    for (command, context) in views {
+        if !command.is_empty() {
+            chars(&mut app, &data, command);
+            press(&mut app, &data, KeyCode::Enter);
+        }
+        assert_eq!(app.context(), context);
+        let writes: Vec<&str> = KEYMAP
+            .iter()
+            .filter(|b| b.context == context && b.writes)
+            .map(|b| b.label)
+            .collect();
+        assert!(!writes.is_empty(), "{context:?} has write keys to hide");
+        let header = scraper_tui::headless::render_text(&app, 120, 40);
+        press(&mut app, &data, KeyCode::Char('?'));
+        let help = scraper_tui::headless::render_text(&app, 120, 60);
+        press(&mut app, &data, KeyCode::Esc);
+        let hint_area: String = header.lines().take(5).collect::<Vec<_>>().join("\n");
+        for label in writes {
+            // "<t> trigger" and the like; a label can be part of another word.
+            assert!(
+                !hint_area.contains(&format!("> {label}")),
+                "`{label}` in the read-only header:\n{hint_area}"
+            );
+            assert!(
+                !help.contains(&format!(" {label}\n")) && !help.contains(&format!(" {label} ")),
+                "`{label}` in the read-only help:\n{help}"
+            );
+        }
+        // The reading keys are still there.
+        for b in KEYMAP
+            .iter()
+            .filter(|b| (b.context == context || b.context == Context::Global) && !b.writes)
+        {
+            assert!(help.contains(b.label), "`{}` missing:\n{help}", b.label);
+        }
+    }
+}

@@ -272,3 +272,20 @@ fn unreachable_error() -> scraper_common::ClientError {
         client.list_keys().await.unwrap_err()
     })
 }
+
+#[test]
+fn local_and_readonly_fit_the_header_at_80_columns() {
+    let data = Data::default();
+    let mut app = common::app();
+    app.settings.local = true;
+    app.settings.readonly = true;
+    app.settings.server = "http://127.0.0.1:37251".into();
+    app.settings.key_name = Some("scraper-tui (local)".into());
+    let first = app.start();
+    serve(&mut app, &data, first);
+    let text = render_text(&app, 80, 24);
+    let head: String = text.lines().take(2).collect::<Vec<_>>().join("\n");
+    assert!(head.contains("local server 127.0.0.1:37251"), "{head}");
+    assert!(head.contains("scraper-tui (local) [read-only]"), "{head}");
+    check("flows_local_readonly", &app);
+}

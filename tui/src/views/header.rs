@@ -18,17 +18,26 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Layout::horizontal([Constraint::Length(left_width), Constraint::Min(0)]).areas(area);
     let label = |t: &str| Span::styled(format!("{t:<8}"), theme.label());
 
-    let mut server = vec![label("Server:"), Span::raw(app.settings.server.clone())];
-    if app.settings.local {
-        server.push(Span::styled(" (local server)", theme.busy()));
-    }
-    if app.settings.readonly {
-        server.push(Span::styled(" [read-only]", theme.warn()));
-    }
+    // The left column is 42 wide at 80 columns: what matters goes first,
+    // so a cut takes the least (the local port, not "local server").
+    let server = if app.settings.local {
+        let addr = app.settings.server.trim_start_matches("http://");
+        vec![
+            label("Server:"),
+            Span::styled("local server", theme.busy()),
+            Span::raw(format!(" {addr}")),
+        ]
+    } else {
+        vec![label("Server:"), Span::raw(app.settings.server.clone())]
+    };
     let key = app
         .key_name()
         .map(str::to_string)
         .unwrap_or_else(|| format!("…{}", app.settings.key_suffix));
+    let mut key = vec![label("Key:"), Span::raw(key)];
+    if app.settings.readonly {
+        key.push(Span::styled(" [read-only]", theme.warn()));
+    }
     let (state, style) = match &app.conn {
         Connection::Connecting => ("○ connecting".to_string(), theme.dim()),
         Connection::Connected => ("● connected".to_string(), theme.good()),
@@ -60,7 +69,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     };
     let lines = vec![
         Line::from(server),
-        Line::from(vec![label("Key:"), Span::raw(key)]),
+        Line::from(key),
         Line::from(vec![label("Status:"), Span::styled(state, style)]),
         flows,
         runs,

@@ -160,7 +160,14 @@ fn command_prompt_switches_views_and_completes() {
         _ => unreachable!(),
     }
 
-    chars(&mut app, &data, ":runs News");
+    // `:ru` Tab, `ne` Tab: the command, then the flow by the start of its name.
+    chars(&mut app, &data, ":ru");
+    press(&mut app, &data, KeyCode::Tab);
+    match &app.overlay {
+        Overlay::Input(i) => assert_eq!(i.text, "runs "),
+        other => panic!("{other:?}"),
+    }
+    chars(&mut app, &data, "ne");
     press(&mut app, &data, KeyCode::Tab);
     match &app.overlay {
         Overlay::Input(i) => assert_eq!(i.text, "runs News Headlines"),
@@ -444,6 +451,44 @@ fn e_edits_the_flow_and_sends_a_merge_patch() {
     assert_eq!(id, "flow-1");
     assert_eq!(patch["name"], "Renamed");
     assert!(patch["description"].is_null() && patch.get("description").is_some());
+}
+
+#[test]
+fn after_a_delete_the_selection_moves_to_the_next_flow() {
+    let (mut app, mut data) = loaded();
+    press(&mut app, &data, KeyCode::Down);
+    assert_eq!(selected_flow(&app), "flow-2");
+    ctrl(&mut app, &data, 'd');
+    let commands = press(&mut app, &data, KeyCode::Char('y'));
+    data.flows.retain(|f| f.id != "flow-2");
+    reply(
+        &mut app,
+        &commands,
+        &data,
+        Reply::FlowDeleted {
+            id: "flow-2".into(),
+            message: "Flow flow-2 deleted successfully".into(),
+        },
+    );
+    assert_eq!(app.flows().table.rows.len(), 5);
+    assert_eq!(selected_flow(&app), "flow-3", "the row that took its place");
+    assert!(app.flash.as_ref().unwrap().text.contains("deleted"));
+    // The last row deleted: the one above it.
+    press(&mut app, &data, KeyCode::Char('G'));
+    let last = selected_flow(&app);
+    ctrl(&mut app, &data, 'd');
+    let commands = press(&mut app, &data, KeyCode::Char('y'));
+    data.flows.retain(|f| f.id != last);
+    reply(
+        &mut app,
+        &commands,
+        &data,
+        Reply::FlowDeleted {
+            id: last,
+            message: "deleted".into(),
+        },
+    );
+    assert_eq!(selected_flow(&app), data.flows.last().unwrap().id);
 }
 
 #[test]

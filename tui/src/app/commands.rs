@@ -7,6 +7,8 @@ use super::overlay::{Input, Overlay};
 use scraper_common::{FlowMode, FlowStatus};
 
 pub const COMMANDS: &[&str] = &["flows", "runs", "keys", "help", "quit", "q"];
+/// Commands whose argument Tab completes too.
+const TAKES_ARGUMENT: &[&str] = &["flows", "runs"];
 
 impl App {
     pub fn run_command(&mut self, line: &str) -> Vec<Command> {
@@ -134,6 +136,10 @@ impl App {
             [] => input.hint = Some("no completion".into()),
             [one] => {
                 input.text = format!("{head}{one}");
+                // A command that takes an argument: ready for the next Tab.
+                if head.is_empty() && TAKES_ARGUMENT.contains(&one.as_str()) {
+                    input.text.push(' ');
+                }
                 input.hint = None;
             }
             many => {

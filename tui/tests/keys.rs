@@ -1025,3 +1025,24 @@ fn readonly_hides_every_write_key_from_the_hints_and_the_help() {
         }
     }
 }
+
+#[test]
+fn describe_offers_no_filter_it_does_not_have() {
+    let (mut app, data) = loaded();
+    press(&mut app, &data, KeyCode::Char('d'));
+    assert_eq!(app.context(), Context::Describe);
+    let header = scraper_tui::headless::render_text(&app, 120, 40);
+    let hints: String = header.lines().take(5).collect::<Vec<_>>().join("\n");
+    assert!(!hints.contains("filter"), "{hints}");
+    assert!(hints.contains("back"), "{hints}");
+    let commands = press(&mut app, &data, KeyCode::Char('/'));
+    assert!(commands.is_empty());
+    assert!(matches!(app.overlay, Overlay::None));
+    assert_eq!(app.flash, None);
+    // Scrolling still works there.
+    press(&mut app, &data, KeyCode::Char('j'));
+    match app.screen() {
+        Screen::Describe(v) => assert_eq!(v.scroll, 1),
+        _ => unreachable!(),
+    }
+}

@@ -365,12 +365,17 @@ pub fn lookup(context: Context, key: Key, readonly: bool) -> Lookup {
     }
 }
 
+/// General keys a view has nothing for: not hinted, not in its help, and
+/// not answered with "this view has no filter" either.
+const LACKING: &[(Context, Act)] = &[(Context::Describe, Act::Filter)];
+
 /// The bindings that apply in `context`: its own, then the general ones
 /// whose keys it does not take over.
 fn applying(context: Context) -> impl Iterator<Item = &'static Binding> {
     let own = move || KEYMAP.iter().filter(move |b| b.context == context);
     own().chain(KEYMAP.iter().filter(move |b| {
         b.context == Context::Global
+            && !LACKING.contains(&(context, b.act))
             && (context == Context::Global
                 || !b.keys.iter().any(|k| own().any(|o| o.keys.contains(k))))
     }))

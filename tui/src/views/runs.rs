@@ -23,6 +23,21 @@ const COLUMNS: &[Column] = &[
     col("PROGRESS", 14, 4),
 ];
 
+/// The runs of one flow: its name is in the title, so the FLOW column
+/// would only repeat it; PAGES takes the room at 80 columns.
+const OF_FLOW: &[Column] = &[
+    col("ID", 17, 0),
+    col("STATUS", 9, 0),
+    col("STARTED", 8, 2),
+    col("DURATION", 8, 3),
+    col("PAGES", 5, 5),
+    col("ITEMS", 6, 3),
+    col("COST", 8, 6),
+    col("PROGRESS", 14, 4),
+];
+/// Where FLOW is in `COLUMNS`.
+const FLOW_COLUMN: usize = 1;
+
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &RunsView, theme: &Theme) -> usize {
     let scope = match (&view.flow, view.failed_only) {
         (Some((_, name)), false) => name.clone(),
@@ -34,9 +49,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &RunsView, theme: &T
     let title = table::title_line("Runs", &scope, t.visible_len(), t.total, &t.filter, theme);
     let now = app.now;
     let flows = &app.flows().table.rows;
+    let scoped = view.flow.is_some();
     let spec = Spec {
         title,
-        columns: COLUMNS,
+        columns: if scoped { OF_FLOW } else { COLUMNS },
         empty: "no runs",
         loading: super::loading_text(app),
     };
@@ -48,23 +64,24 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &RunsView, theme: &T
             }
             _ => "—".into(),
         };
-        pick(
-            vec![
-                Cell::from(r.id.clone()),
-                Cell::from(r.flow_name.clone()),
-                Cell::from(Span::styled(
-                    r.status.to_string(),
-                    theme.run_status(r.status),
-                )),
-                Cell::from(format::ago(r.started_at, now).replace(" ago", "")),
-                Cell::from(duration),
-                Cell::from(r.pages_fetched.to_string()),
-                Cell::from(r.items_extracted.to_string()),
-                Cell::from(format::cost(r.cost)),
-                Cell::from(progress(r, flows, theme)),
-            ],
-            keep,
-        )
+        let mut cells = vec![
+            Cell::from(r.id.clone()),
+            Cell::from(r.flow_name.clone()),
+            Cell::from(Span::styled(
+                r.status.to_string(),
+                theme.run_status(r.status),
+            )),
+            Cell::from(format::ago(r.started_at, now).replace(" ago", "")),
+            Cell::from(duration),
+            Cell::from(r.pages_fetched.to_string()),
+            Cell::from(r.items_extracted.to_string()),
+            Cell::from(format::cost(r.cost)),
+            Cell::from(progress(r, flows, theme)),
+        ];
+        if scoped {
+            cells.remove(FLOW_COLUMN);
+        }
+        pick(cells, keep)
     })
 }
 

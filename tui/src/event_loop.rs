@@ -63,7 +63,7 @@ pub async fn run(mut rt: Runtime, editor: Editor, refresh: Duration) -> std::io:
             }
             _ = refresh_tick.tick() => {
                 rt.app.now = chrono::Utc::now();
-                let commands = rt.app.refresh();
+                let commands = rt.app.tick();
                 edits = rt.execute(commands);
                 dirty = true;
             }

@@ -64,6 +64,12 @@ impl Headless {
         self.run(commands);
     }
 
+    /// What the real loop's refresh tick does.
+    pub fn tick(&mut self) {
+        let commands = self.rt.app.tick();
+        self.run(commands);
+    }
+
     /// Applies answers as they come until `done` holds, refreshing every
     /// half second as the real loop does; `Err` with the screen on timeout.
     pub async fn until(
@@ -87,7 +93,7 @@ impl Headless {
                 }
                 _ = tick.tick() => {
                     self.rt.app.now = chrono::Utc::now();
-                    self.refresh();
+                    self.tick();
                 }
                 _ = tokio::time::sleep_until(deadline) => {
                     return Err(self.screen(120, 40));

@@ -1046,3 +1046,49 @@ fn describe_offers_no_filter_it_does_not_have() {
         _ => unreachable!(),
     }
 }
+
+#[test]
+fn a_tick_leaves_a_request_still_on_its_way_alone_so_a_slow_server_is_still_heard() {
+    let (mut app, data) = loaded();
+    chars(&mut app, &data, ":runs");
+    // The runs view asks; the server takes longer than the tick.
+    let slow = app.handle_key(key_event(KeyCode::Enter));
+    assert!(
+        requests(&slow)
+            .iter()
+            .any(|r| matches!(r, Request::Runs(_)))
+    );
+    let ticked = app.tick();
+    assert!(
+        !requests(&ticked)
+            .iter()
+            .any(|r| matches!(r, Request::Runs(_))),
+        "the tick would replace it and drop its answer: {ticked:?}"
+    );
+    // The answer, late, still counts.
+    serve(&mut app, &data, slow);
+    assert_eq!(runs_view(&app).table.rows.len(), 40);
+    // Answered: the next tick asks again.
+    serve(&mut app, &data, ticked);
+    let again = app.tick();
+    assert!(
+        requests(&again)
+            .iter()
+            .any(|r| matches!(r, Request::Runs(_)))
+    );
+    // That one is on its way too; `ctrl-r` asks anyway: the user wants it now.
+    let forced = app.handle_key(ratatui::crossterm::event::KeyEvent::new(
+        KeyCode::Char('r'),
+        ratatui::crossterm::event::KeyModifiers::CONTROL,
+    ));
+    assert!(
+        requests(&forced)
+            .iter()
+            .any(|r| matches!(r, Request::Runs(_)))
+    );
+    assert!(
+        requests(&forced)
+            .iter()
+            .any(|r| matches!(r, Request::Flows(_)))
+    );
+}

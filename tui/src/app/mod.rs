@@ -29,6 +29,10 @@ use std::time::{Duration, Instant};
 pub const PAGE_LIMIT: u32 = 1000;
 /// How long a flash message stays.
 pub const FLASH_FOR: Duration = Duration::from_secs(5);
+/// A refresh tick leaves a request this young alone rather than replace it
+/// (and drop its answer): on a link slower than the tick, replacing would
+/// mean no answer is ever applied. Older ones are taken for lost.
+pub const IN_FLIGHT_FOR: Duration = Duration::from_secs(15);
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -100,6 +104,8 @@ pub struct App {
     pub quit: bool,
     next_id: u64,
     latest: HashMap<Slot, u64>,
+    /// When the newest request of a slot was sent, until it is answered.
+    in_flight: HashMap<Slot, Instant>,
     /// The editor text behind a create/update in flight, to reopen it on a
     /// validation error.
     pending_edit: Option<(Tag, EditRequest)>,
@@ -126,6 +132,7 @@ impl App {
             quit: false,
             next_id: 0,
             latest: HashMap::new(),
+            in_flight: HashMap::new(),
             pending_edit: None,
             select_flow: None,
             view_error: None,
@@ -210,6 +217,9 @@ impl App {
     fn request(&mut self, slot: Slot, request: Request) -> Command {
         self.next_id += 1;
         self.latest.insert(slot, self.next_id);
+        if slot != Slot::Write {
+            self.in_flight.insert(slot, Instant::now());
+        }
         Command::Api(
             Tag {
                 slot,
@@ -223,10 +233,34 @@ impl App {
         tag.slot == Slot::Write || self.latest.get(&tag.slot) == Some(&tag.id)
     }
 
-    /// What the screen shows, asked again; called on every refresh tick.
+    /// What the screen shows, asked again (`ctrl-r`, after a change).
     pub fn refresh(&mut self) -> Vec<Command> {
+        self.wanted()
+            .into_iter()
+            .map(|(slot, request)| self.request(slot, request))
+            .collect()
+    }
+
+    /// The refresh tick: the same, except for requests still on their way.
+    pub fn tick(&mut self) -> Vec<Command> {
+        let now = Instant::now();
+        let due: Vec<(Slot, Request)> = self
+            .wanted()
+            .into_iter()
+            .filter(|(slot, _)| {
+                self.in_flight
+                    .get(slot)
+                    .is_none_or(|sent| now.duration_since(*sent) >= IN_FLIGHT_FOR)
+            })
+            .collect();
+        due.into_iter()
+            .map(|(slot, request)| self.request(slot, request))
+            .collect()
+    }
+
+    /// Every request behind what is on screen: counts, flows, the view.
+    fn wanted(&self) -> Vec<(Slot, Request)> {
         let want_key_name = self.key_name().is_none();
-        let mut commands = vec![self.request(Slot::Stats, Request::Stats { want_key_name })];
         let flows = self.flows();
         let filter = FlowFilter {
             status: flows.status,
@@ -234,11 +268,12 @@ impl App {
             limit: Some(PAGE_LIMIT),
             offset: None,
         };
-        commands.push(self.request(Slot::Flows, Request::Flows(filter)));
-        if let Some(command) = self.screen_request() {
-            commands.push(command);
-        }
-        commands
+        let mut wanted = vec![
+            (Slot::Stats, Request::Stats { want_key_name }),
+            (Slot::Flows, Request::Flows(filter)),
+        ];
+        wanted.extend(self.screen_query());
+        wanted
     }
 
     /// The slot that fills the current screen (`None` for the logs, which
@@ -264,7 +299,12 @@ impl App {
 
     /// The request that fills the current screen, if it is not the root.
     fn screen_request(&mut self) -> Option<Command> {
-        let (slot, request) = match self.screen() {
+        let (slot, request) = self.screen_query()?;
+        Some(self.request(slot, request))
+    }
+
+    fn screen_query(&self) -> Option<(Slot, Request)> {
+        Some(match self.screen() {
             Screen::Flows(_) | Screen::Logs(_) => return None,
             Screen::Runs(v) => (
                 Slot::Runs,
@@ -281,8 +321,7 @@ impl App {
                 Target::Flow(id) => (Slot::Describe, Request::DescribeFlow(id.clone())),
                 Target::Run(id) => (Slot::Describe, Request::DescribeRun(id.clone())),
             },
-        };
-        Some(self.request(slot, request))
+        })
     }
 
     fn push(&mut self, screen: Screen) -> Vec<Command> {
@@ -355,6 +394,7 @@ impl App {
                 if !self.is_current(result.tag) {
                     return Vec::new();
                 }
+                self.in_flight.remove(&result.tag.slot);
                 match result.result {
                     Ok(reply) => {
                         if result.tag.slot != Slot::Write || self.conn != Connection::Connected {

@@ -261,16 +261,9 @@ impl App {
     /// Every request behind what is on screen: counts, flows, the view.
     fn wanted(&self) -> Vec<(Slot, Request)> {
         let want_key_name = self.key_name().is_none();
-        let flows = self.flows();
-        let filter = FlowFilter {
-            status: flows.status,
-            mode: flows.mode,
-            limit: Some(PAGE_LIMIT),
-            offset: None,
-        };
         let mut wanted = vec![
             (Slot::Stats, Request::Stats { want_key_name }),
-            (Slot::Flows, Request::Flows(filter)),
+            (Slot::Flows, Request::Flows(self.flow_filter())),
         ];
         wanted.extend(self.screen_query());
         wanted
@@ -611,14 +604,19 @@ impl App {
     fn refresh_lists(&mut self) -> Vec<Command> {
         let want_key_name = self.key_name().is_none();
         let stats = self.request(Slot::Stats, Request::Stats { want_key_name });
+        let filter = self.flow_filter();
+        vec![stats, self.request(Slot::Flows, Request::Flows(filter))]
+    }
+
+    /// The flows list as the root view filters it.
+    fn flow_filter(&self) -> FlowFilter {
         let flows = self.flows();
-        let filter = FlowFilter {
+        FlowFilter {
             status: flows.status,
             mode: flows.mode,
             limit: Some(PAGE_LIMIT),
             offset: None,
-        };
-        vec![stats, self.request(Slot::Flows, Request::Flows(filter))]
+        }
     }
 
     fn screen_mentions_flow(&self, id: &str) -> bool {

@@ -132,24 +132,34 @@ impl TestSite {
         F: Filter + Clone + Send + Sync + 'static,
         F::Extract: warp::Reply,
     {
-        let listener = tokio::net::TcpListener::bind((ip, 0))
-            .await
-            .expect("bind test site");
-        let addr = listener.local_addr().expect("addr");
-        let (tx, rx) = oneshot::channel::<()>();
-        tokio::spawn(
-            warp::serve(route)
-                .incoming(listener)
-                .graceful(async {
-                    let _ = rx.await;
-                })
-                .run(),
-        );
+        let (addr, stop) = serve(ip, route).await;
         TestSite {
             addr,
             hits,
-            _stop: tx,
+            _stop: stop,
         }
+    }
+
+    /// A shop of `pages` listing pages (`/p1`...), one card each (`P1`,
+    /// `$1`...), linked by `a.next`, each answering after `delay`: a run
+    /// slow enough to be watched while it goes.
+    pub async fn slow_shop(pages: usize, delay: Duration) -> TestSite {
+        let routes: Vec<(String, Page)> = (1..=pages)
+            .map(|n| {
+                let next = (n < pages).then(|| format!("/p{}", n + 1));
+                let name = format!("P{n}");
+                let price = format!("${n}");
+                let html = cards(&[(&name, &price)], next.as_deref());
+                (format!("/p{n}"), Page::html(html).slow(delay))
+            })
+            .collect();
+        TestSite::pages(
+            routes
+                .iter()
+                .map(|(p, page)| (p.as_str(), page.clone()))
+                .collect(),
+        )
+        .await
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -160,6 +170,45 @@ impl TestSite {
     pub fn hits(&self) -> usize {
         self.hits.load(Ordering::SeqCst)
     }
+}
+
+/// Serves `route` on a free port of `ip` until the sender is dropped.
+pub async fn serve<F>(ip: &str, route: F) -> (SocketAddr, oneshot::Sender<()>)
+where
+    F: Filter + Clone + Send + Sync + 'static,
+    F::Extract: warp::Reply,
+{
+    let listener = tokio::net::TcpListener::bind((ip, 0))
+        .await
+        .expect("bind a loopback port");
+    let addr = listener.local_addr().expect("addr");
+    let (tx, rx) = oneshot::channel::<()>();
+    tokio::spawn(
+        warp::serve(route)
+            .incoming(listener)
+            .graceful(async {
+                let _ = rx.await;
+            })
+            .run(),
+    );
+    (addr, tx)
+}
+
+/// A listing page: a `.card` per (name, price) with `.name` and `.price`,
+/// and an `a.next` link when `next` is given.
+pub fn cards(names: &[(&str, &str)], next: Option<&str>) -> String {
+    let mut html = String::from("<html><body><div class=\"products\">");
+    for (name, price) in names {
+        html.push_str(&format!(
+            "<div class=\"card\"><h2 class=\"name\">{name}</h2><span class=\"price\">{price}</span></div>"
+        ));
+    }
+    html.push_str("</div>");
+    if let Some(next) = next {
+        html.push_str(&format!("<a class=\"next\" href=\"{next}\">Next</a>"));
+    }
+    html.push_str("</body></html>");
+    html
 }
 
 /// A loopback port where nothing listens (bound, then closed).

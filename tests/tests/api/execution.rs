@@ -5,7 +5,7 @@ use reqwest::Method;
 use scraper_common::{FlowInput, FlowMode, FlowStatus, RunStatus};
 use scraper_server::Config;
 use scraper_server::engine::EngineConfig;
-use scraper_tests::site::{Page, TestSite, closed_port};
+use scraper_tests::site::{Page, TestSite, cards, closed_port};
 use scraper_tests::{
     TestApp, assert_error, spawn_app_on_loopback, spawn_app_with, spawn_app_with_fetch_timeout,
 };
@@ -13,21 +13,6 @@ use serde_json::{Value, json};
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(20);
-
-fn cards(names: &[(&str, &str)], next: Option<&str>) -> String {
-    let mut html = String::from("<html><body><div class=\"products\">");
-    for (name, price) in names {
-        html.push_str(&format!(
-            "<div class=\"card\"><h2 class=\"name\">{name}</h2><span class=\"price\">{price}</span></div>"
-        ));
-    }
-    html.push_str("</div>");
-    if let Some(next) = next {
-        html.push_str(&format!("<a class=\"next\" href=\"{next}\">Next</a>"));
-    }
-    html.push_str("</body></html>");
-    html
-}
 
 async fn flow(app: &TestApp, url: String, steps: Value) -> String {
     let mut input = FlowInput::new("shop", url);
@@ -393,19 +378,7 @@ async fn an_api_only_node_queues_cancels_and_limits_the_queue() {
 
 #[tokio::test]
 async fn the_log_stream_tails_a_run_live_and_resumes() {
-    let slow = Duration::from_millis(400);
-    let site = TestSite::pages(vec![
-        (
-            "/p1",
-            Page::html(cards(&[("A", "$1")], Some("/p2"))).slow(slow),
-        ),
-        (
-            "/p2",
-            Page::html(cards(&[("B", "$2")], Some("/p3"))).slow(slow),
-        ),
-        ("/p3", Page::html(cards(&[("C", "$3")], None)).slow(slow)),
-    ])
-    .await;
+    let site = TestSite::slow_shop(3, Duration::from_millis(400)).await;
     let app = spawn_app_on_loopback().await;
     let flow_id = flow(
         &app,

@@ -4,7 +4,7 @@
 
 use crate::proxy::SseBreakingProxy;
 use scraper_common::{Client, FlowInput, FlowStatus, RunStatus};
-use scraper_tests::site::{Page, TestSite};
+use scraper_tests::site::TestSite;
 use scraper_tests::{TestApp, spawn_app_on_loopback};
 use scraper_tui::app::Settings;
 use scraper_tui::app::keymap::Context;
@@ -17,29 +17,6 @@ use std::time::Duration;
 use warp::http::StatusCode;
 
 const WAIT: Duration = Duration::from_secs(30);
-
-/// A shop of `pages` pages, each answering after `delay`, linked by "Next".
-async fn slow_shop(pages: usize, delay: Duration) -> TestSite {
-    let mut routes = Vec::new();
-    for n in 1..=pages {
-        let next = if n < pages {
-            format!("<a class=\"next\" href=\"/p{}\">Next</a>", n + 1)
-        } else {
-            String::new()
-        };
-        let html = format!(
-            "<html><body><div class=\"card\"><h2 class=\"name\">P{n}</h2><span class=\"price\">${n}</span></div>{next}</body></html>"
-        );
-        routes.push((format!("/p{n}"), Page::html(html).slow(delay)));
-    }
-    TestSite::pages(
-        routes
-            .iter()
-            .map(|(p, page)| (p.as_str(), page.clone()))
-            .collect(),
-    )
-    .await
-}
 
 /// What the logs view went through while following one run.
 #[derive(Default)]
@@ -56,7 +33,7 @@ async fn follow_through_proxy(
     status: StatusCode,
     pages: usize,
 ) -> (Seen, Headless, SseBreakingProxy, TestApp) {
-    let site = slow_shop(pages, Duration::from_millis(400)).await;
+    let site = TestSite::slow_shop(pages, Duration::from_millis(400)).await;
     let app = spawn_app_on_loopback().await;
     let mut input = FlowInput::new("shop", site.url("/p1"));
     input.steps =

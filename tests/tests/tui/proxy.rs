@@ -56,19 +56,7 @@ impl SseBreakingProxy {
                     }
                 },
             );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind proxy");
-        let addr = listener.local_addr().expect("addr");
-        let (tx, rx) = oneshot::channel::<()>();
-        tokio::spawn(
-            warp::serve(route)
-                .incoming(listener)
-                .graceful(async {
-                    let _ = rx.await;
-                })
-                .run(),
-        );
+        let (addr, tx) = scraper_tests::site::serve("127.0.0.1", route).await;
         SseBreakingProxy {
             addr,
             streams,

@@ -24,7 +24,9 @@ pub async fn run(mut rt: Runtime, editor: Editor, refresh: Duration) -> std::io:
     loop {
         while let Some(edit) = edits.pop() {
             tui.suspend();
-            let result = editor.edit(&edit);
+            // The editor may stay open for minutes: hand this worker's other
+            // tasks (a local server's among them) to the rest of the runtime.
+            let result = tokio::task::block_in_place(|| editor.edit(&edit));
             tui.resume()?;
             let commands = rt.app.edited(edit, result);
             edits.extend(rt.execute(commands));

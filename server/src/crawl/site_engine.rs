@@ -8,6 +8,7 @@
 //! spider worker until the consumer has room, so a slow consumer slows the
 //! crawl down instead of losing pages.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -427,11 +428,11 @@ impl CrawlShared {
     }
 
     /// The body spider parses for links: the page's `<base>` and `<a href>`s
-    /// (their values decoded), less hidden links, links to pages already fetched, links spider has already been
-    /// given at this depth or nearer (it would skip them, after paying for
-    /// the parse), and repeats within the page. A link known only deeper
-    /// stays, so that its hop depth is lowered.
-    /// Also says how many links it kept.
+    /// (values decoded), less hidden links, links to pages already fetched,
+    /// links spider has already been given at this depth or nearer (it would
+    /// skip them, after paying for the parse) and repeats within the page. A
+    /// link known only deeper stays, so that its hop depth is lowered. Also
+    /// says how many links it kept.
     fn links_for_spider(
         &self,
         tags: &[&[u8]],
@@ -441,18 +442,18 @@ impl CrawlShared {
     ) -> (Vec<u8>, usize) {
         // Resolved before taking the lock that every fetch also takes.
         let mut raw_seen = HashSet::new();
-        let mut candidates: Vec<(&str, String, Option<u64>)> = Vec::with_capacity(tags.len());
+        let mut candidates: Vec<(&str, Cow<'_, str>, Option<u64>)> = Vec::with_capacity(tags.len());
         for tag in tags {
             let Some(raw) = href(tag) else { continue };
             if is_base(tag) {
-                candidates.push(("base", decode_value(raw).trim().to_string(), None));
+                candidates.push(("base", trimmed(decode_value(raw)), None));
                 continue;
             }
             // The same text twice resolves the same: skip before resolving.
             if is_hidden(tag) || !raw_seen.insert(raw) {
                 continue;
             }
-            let value = decode_value(raw).trim().to_string();
+            let value = trimmed(decode_value(raw));
             let key =
                 resolve_link(base, self.site_scheme(), &value).map(|abs| url_key(abs.as_str()));
             candidates.push(("a", value, key));
@@ -471,10 +472,8 @@ impl CrawlShared {
             }
             links += usize::from(name == "a");
             // Rewritten with the references decoded: spider reads values
-            // literally. A quote cannot stay raw inside the quotes.
-            body.extend_from_slice(
-                format!("<{name} href=\"{}\">\n", value.replace('"', "%22")).as_bytes(),
-            );
+            // literally.
+            write_link_tag(&mut body, name, &value);
         }
         (body, links)
     }
@@ -500,6 +499,30 @@ impl CrawlShared {
             Some(status) => EngineError::Status(status),
             None => EngineError::Other(error.to_string()),
         })
+    }
+}
+
+/// `<name href="value">` and a newline. A quote cannot stay raw inside
+/// the quotes, so it is percent-encoded, as a URL parser would.
+fn write_link_tag(body: &mut Vec<u8>, name: &str, value: &str) {
+    body.push(b'<');
+    body.extend_from_slice(name.as_bytes());
+    body.extend_from_slice(b" href=\"");
+    for (i, part) in value.split('"').enumerate() {
+        if i > 0 {
+            body.extend_from_slice(b"%22");
+        }
+        body.extend_from_slice(part.as_bytes());
+    }
+    body.extend_from_slice(b"\">\n");
+}
+
+/// HTML strips spaces around URL attribute values; no copy when there are none.
+fn trimmed(value: Cow<'_, str>) -> Cow<'_, str> {
+    match value {
+        Cow::Borrowed(v) => Cow::Borrowed(v.trim()),
+        Cow::Owned(v) if v.trim().len() == v.len() => Cow::Owned(v),
+        Cow::Owned(v) => Cow::Owned(v.trim().to_string()),
     }
 }
 

@@ -140,13 +140,12 @@ fn attr<'t>(tag: &'t [u8], wanted: &[u8]) -> Option<&'t [u8]> {
 /// reads it: `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`, `&nbsp;` and numeric
 /// ones. spider takes values literally, so `?a=1&amp;b=2` must arrive as
 /// `?a=1&b=2`. Other named references are left as written.
-pub(crate) fn decode_value(raw: &[u8]) -> Cow<'_, str> {
-    let text = String::from_utf8_lossy(raw);
+pub(crate) fn decode_value(text: &str) -> Cow<'_, str> {
     if !text.contains('&') {
-        return text;
+        return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
-    let mut rest: &str = &text;
+    let mut rest = text;
     while let Some(at) = rest.find('&') {
         out.push_str(&rest[..at]);
         rest = &rest[at..];
@@ -287,7 +286,7 @@ mod tests {
             ("plain", "plain"),
         ];
         for (raw, expected) in cases {
-            assert_eq!(decode_value(raw.as_bytes()), expected, "{raw}");
+            assert_eq!(decode_value(raw), expected, "{raw}");
         }
     }
 

@@ -442,27 +442,34 @@ impl CrawlShared {
     ) -> (Vec<u8>, usize) {
         // Resolved before taking the lock that every fetch also takes.
         let mut raw_seen = HashSet::new();
-        let mut candidates: Vec<(&str, Cow<'_, str>, Option<u64>)> = Vec::with_capacity(tags.len());
+        let mut candidates: Vec<(&[u8], LinkText<'_>, Option<u64>)> =
+            Vec::with_capacity(tags.len());
         for tag in tags {
             let Some(raw) = href(tag) else { continue };
-            if is_base(tag) {
-                candidates.push(("base", trimmed(decode_value(raw)), None));
-                continue;
-            }
+            let base_tag = is_base(tag);
             // The same text twice resolves the same: skip before resolving.
-            if is_hidden(tag) || !raw_seen.insert(raw) {
+            if !base_tag && (is_hidden(tag) || !raw_seen.insert(raw)) {
                 continue;
             }
-            let value = trimmed(decode_value(raw));
-            let key =
-                resolve_link(base, self.site_scheme(), &value).map(|abs| url_key(abs.as_str()));
-            candidates.push(("a", value, key));
+            let name: &[u8] = if base_tag { b"base" } else { b"a" };
+            let Ok(text) = std::str::from_utf8(raw) else {
+                // Bytes in the page's own charset: spider decodes the tag
+                // as it stands.
+                candidates.push((name, LinkText::Verbatim(tag), None));
+                continue;
+            };
+            let value = trimmed(decode_value(text));
+            let key = (!base_tag)
+                .then(|| resolve_link(base, self.site_scheme(), &value))
+                .flatten()
+                .map(|abs| url_key(abs.as_str()));
+            candidates.push((name, LinkText::Decoded(value), key));
         }
         let mut body = base_tag.unwrap_or_default();
         let mut links = 0;
         let mut on_page = HashSet::new();
         let delivered = lock(&self.delivered);
-        for (name, value, key) in candidates {
+        for (name, text, key) in candidates {
             if let Some(key) = key
                 && (delivered.contains(&key)
                     || self.depths.get_key(key).is_some_and(|d| d <= depth + 1)
@@ -470,10 +477,14 @@ impl CrawlShared {
             {
                 continue;
             }
-            links += usize::from(name == "a");
-            // Rewritten with the references decoded: spider reads values
-            // literally.
-            write_link_tag(&mut body, name, &value);
+            links += usize::from(name == b"a");
+            match text {
+                LinkText::Decoded(value) => write_link_tag(&mut body, name, &value),
+                LinkText::Verbatim(tag) => {
+                    body.extend_from_slice(tag);
+                    body.push(b'\n');
+                }
+            }
         }
         (body, links)
     }
@@ -502,17 +513,26 @@ impl CrawlShared {
     }
 }
 
-/// `<name href="value">` and a newline. A quote cannot stay raw inside
-/// the quotes, so it is percent-encoded, as a URL parser would.
-fn write_link_tag(body: &mut Vec<u8>, name: &str, value: &str) {
+/// A link's value for spider: decoded (rewritten into a tag of our own) or,
+/// when it is not UTF-8, the page's tag as it stands.
+enum LinkText<'a> {
+    Decoded(Cow<'a, str>),
+    Verbatim(&'a [u8]),
+}
+
+/// `<name href="value">` and a newline, in ASCII whatever the page's
+/// charset: a quote and every non-ASCII character are percent-encoded (as
+/// UTF-8, as a URL parser does), so spider reads exactly the value.
+fn write_link_tag(body: &mut Vec<u8>, name: &[u8], value: &str) {
     body.push(b'<');
-    body.extend_from_slice(name.as_bytes());
+    body.extend_from_slice(name);
     body.extend_from_slice(b" href=\"");
-    for (i, part) in value.split('"').enumerate() {
-        if i > 0 {
-            body.extend_from_slice(b"%22");
+    for &b in value.as_bytes() {
+        if b == b'"' || !b.is_ascii() {
+            body.extend_from_slice(format!("%{b:02X}").as_bytes());
+        } else {
+            body.push(b);
         }
-        body.extend_from_slice(part.as_bytes());
     }
     body.extend_from_slice(b"\">\n");
 }

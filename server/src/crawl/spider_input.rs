@@ -23,7 +23,7 @@ pub(crate) fn link_base(
         .iter()
         .find(|tag| is_base(tag))
         .and_then(|tag| href(tag))
-        .and_then(|value| Url::parse(decode_value(value).trim()).ok());
+        .and_then(|value| Url::parse(decode_value(std::str::from_utf8(value).ok()?).trim()).ok());
     if let Some(base) = own_base {
         return (base, None);
     }

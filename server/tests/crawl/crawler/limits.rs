@@ -3,7 +3,7 @@
 use scraper_server::crawl::StopReason;
 use serde_json::json;
 
-use crate::common::TestServer;
+use crate::common::{Reply, TestServer};
 use crate::crawler::{links, not_found, run};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -158,4 +158,39 @@ async fn links_seen_again_are_neither_lost_nor_fetched_twice() {
         assert_eq!(out.page(p).depth, 1, "{p}");
     }
     assert_eq!(out.summary().depth_unknown, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn non_ascii_links_are_fetched_as_a_browser_would_in_any_charset() {
+    // UTF-8 characters, a numeric reference, and a Latin-1 byte on a page
+    // that says it is windows-1252: all reach the site percent-encoded as
+    // UTF-8.
+    let site = TestServer::start("127.0.0.1:0", |path| match path {
+        "/" => Reply::html("<a href=\"/caf&#233;\">1</a> <a href=\"/na\u{ef}ve?q=\u{e9}\">2</a> <a href=\"/latin\">3</a>"),
+        "/latin" => Reply::with_type(
+            "text/html; charset=windows-1252",
+            b"<html><body><a href=\"/ol\xe9\">4</a></body></html>".to_vec(),
+        ),
+        "/caf%C3%A9" | "/na%C3%AFve?q=%C3%A9" | "/ol%C3%A9" => links(&[]),
+        _ => not_found(),
+    })
+    .await;
+    let out = run(&site.url("/"), json!({})).await;
+    assert!(out.failures.is_empty(), "{:?}", out.failures);
+    let mut fetched: Vec<String> = site
+        .paths()
+        .into_iter()
+        .filter(|p| p != "/robots.txt")
+        .collect();
+    fetched.sort();
+    assert_eq!(
+        fetched,
+        [
+            "/",
+            "/caf%C3%A9",
+            "/latin",
+            "/na%C3%AFve?q=%C3%A9",
+            "/ol%C3%A9"
+        ]
+    );
 }

@@ -69,6 +69,9 @@ impl Client {
     pub fn new(server: &str, api_key: &str) -> Result<Client, ClientError> {
         let http = reqwest::Client::builder()
             .user_agent(concat!("scraper-client/", env!("CARGO_PKG_VERSION")))
+            // A host that drops packets would otherwise hold a request for
+            // the OS's minutes; no overall timeout, as log streams stay open.
+            .connect_timeout(std::time::Duration::from_secs(5))
             .build()
             .map_err(|source| ClientError::Unreachable {
                 url: server.to_string(),

@@ -70,6 +70,21 @@ impl Headless {
         self.run(commands);
     }
 
+    /// Waits for the flows list to hold `flows` flows, triggers the selected
+    /// one (`t`, then `y` to confirm) and waits for its logs view.
+    pub async fn trigger_selected_flow(
+        &mut self,
+        within: Duration,
+        flows: usize,
+    ) -> Result<(), String> {
+        self.until(within, |a| a.flows().table.rows.len() == flows)
+            .await?;
+        self.key(KeyCode::Char('t'));
+        self.key(KeyCode::Char('y'));
+        self.until(within, |a| a.context() == crate::app::keymap::Context::Logs)
+            .await
+    }
+
     /// Applies answers as they come until `done` holds, refreshing every
     /// half second as the real loop does; `Err` with the screen on timeout.
     pub async fn until(

@@ -1,7 +1,6 @@
 use scraper_common::{FlowInput, FlowStatus, RunStatus};
 use scraper_tests::site::{TestSite, closed_port};
 use scraper_tests::{TestApp, spawn_app, spawn_app_on_loopback};
-use scraper_tui::app::keymap::Context;
 use scraper_tui::app::nav::{Screen, Transport};
 use scraper_tui::app::{Connection, Settings};
 use scraper_tui::editor::Editor;
@@ -18,12 +17,6 @@ fn settings(app: &TestApp, save_dir: &std::path::Path) -> Settings {
     }
 }
 
-fn no_editor() -> Editor {
-    Editor {
-        command: "false".into(),
-    }
-}
-
 #[tokio::test]
 async fn it_lists_the_flows_made_through_the_api_with_counts_and_key_name() {
     let app = spawn_app().await;
@@ -35,7 +28,11 @@ async fn it_lists_the_flows_made_through_the_api_with_counts_and_key_name() {
         .await
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let mut tui = Headless::start(settings(&app, dir.path()), app.client.clone(), no_editor());
+    let mut tui = Headless::start(
+        settings(&app, dir.path()),
+        app.client.clone(),
+        Editor::none(),
+    );
     tui.until(WAIT, |a| {
         a.flows().table.rows.len() == 2 && a.stats.is_some() && a.key_name().is_some()
     })
@@ -77,15 +74,12 @@ async fn it_triggers_a_run_and_tails_its_log_lines_live() {
     let flow = app.client.create_flow(&input).await.unwrap();
 
     let dir = tempfile::tempdir().unwrap();
-    let mut tui = Headless::start(settings(&app, dir.path()), app.client.clone(), no_editor());
-    tui.until(WAIT, |a| a.flows().table.rows.len() == 1)
-        .await
-        .unwrap();
-    tui.key(KeyCode::Char('t'));
-    tui.key(KeyCode::Char('y'));
-    tui.until(WAIT, |a| a.context() == Context::Logs)
-        .await
-        .unwrap();
+    let mut tui = Headless::start(
+        settings(&app, dir.path()),
+        app.client.clone(),
+        Editor::none(),
+    );
+    tui.trigger_selected_flow(WAIT, 1).await.unwrap();
 
     // Lines arrive while the run is still going: that is what "live" means.
     let mut live_lines = 0;
@@ -180,7 +174,11 @@ async fn cancel_from_the_runs_view_stops_a_queued_run() {
         .unwrap();
     let run = app.client.create_run(&flow.id).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let mut tui = Headless::start(settings(&app, dir.path()), app.client.clone(), no_editor());
+    let mut tui = Headless::start(
+        settings(&app, dir.path()),
+        app.client.clone(),
+        Editor::none(),
+    );
     tui.until(WAIT, |a| a.flows().table.rows.len() == 1)
         .await
         .unwrap();
@@ -253,7 +251,7 @@ async fn a_wrong_key_or_no_server_shows_in_the_header_and_nothing_panics() {
     let mut tui = Headless::start(
         Settings::new(&format!("http://{}", app.addr), "scr_live_0000"),
         bad,
-        no_editor(),
+        Editor::none(),
     );
     tui.until(WAIT, |a| matches!(a.conn, Connection::KeyRejected(_)))
         .await
@@ -271,7 +269,7 @@ async fn a_wrong_key_or_no_server_shows_in_the_header_and_nothing_panics() {
             ..Settings::new(&format!("http://127.0.0.1:{port}"), "k")
         },
         client,
-        no_editor(),
+        Editor::none(),
     );
     gone.until(WAIT, |a| matches!(a.conn, Connection::Unreachable(_)))
         .await
@@ -298,7 +296,7 @@ async fn a_key_without_keys_read_sees_why_the_keys_view_is_empty_and_stays_conne
         save_dir: dir.path().to_path_buf(),
         ..Settings::new(&format!("http://{}", app.addr), reader.api_key())
     };
-    let mut tui = Headless::start(settings, reader, no_editor());
+    let mut tui = Headless::start(settings, reader, Editor::none());
     tui.until(WAIT, |a| a.flows().table.loaded).await.unwrap();
     tui.key(KeyCode::Char(':'));
     tui.type_text("keys");

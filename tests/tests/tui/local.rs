@@ -84,9 +84,7 @@ async fn demo_mode_serves_the_shop_and_the_dashboard_shows_its_runs() {
         save_dir: dir.path().to_path_buf(),
         ..Settings::new(&local.url, &local.api_key)
     };
-    let editor = Editor {
-        command: "false".into(),
-    };
+    let editor = Editor::none();
     let mut tui = Headless::start(settings, client.clone(), editor);
     tui.until(WAIT, |a| a.flows().table.rows.len() == 3)
         .await

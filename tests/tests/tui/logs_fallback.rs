@@ -7,10 +7,9 @@ use scraper_common::{Client, FlowInput, FlowStatus, RunStatus};
 use scraper_tests::site::TestSite;
 use scraper_tests::{TestApp, spawn_app_on_loopback};
 use scraper_tui::app::Settings;
-use scraper_tui::app::keymap::Context;
 use scraper_tui::app::nav::{Screen, Transport};
 use scraper_tui::editor::Editor;
-use scraper_tui::headless::{Headless, KeyCode};
+use scraper_tui::headless::Headless;
 use serde_json::json;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -50,18 +49,9 @@ async fn follow_through_proxy(
         save_dir: dir.path().to_path_buf(),
         ..Settings::new(&proxy.url(), &app.admin_key)
     };
-    let editor = Editor {
-        command: "false".into(),
-    };
+    let editor = Editor::none();
     let mut tui = Headless::start(settings, client, editor);
-    tui.until(WAIT, |a| a.flows().table.rows.len() == 1)
-        .await
-        .unwrap();
-    tui.key(KeyCode::Char('t'));
-    tui.key(KeyCode::Char('y'));
-    tui.until(WAIT, |a| a.context() == Context::Logs)
-        .await
-        .unwrap();
+    tui.trigger_selected_flow(WAIT, 1).await.unwrap();
 
     let mut seen = Seen::default();
     loop {

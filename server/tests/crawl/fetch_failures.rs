@@ -55,8 +55,14 @@ async fn a_server_that_never_answers_times_out() {
     assert_eq!(server.requests(), 1);
 }
 
-#[tokio::test]
-async fn a_body_that_stalls_times_out() {
+/// What a one-shot server does after promising 100,000 bytes and sending 10.
+enum Then {
+    Stall,
+    Close,
+}
+
+/// The URL of a server that answers its first request with a cut body.
+async fn partial_body(then: Then) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/", listener.local_addr().unwrap());
     tokio::spawn(async move {
@@ -65,24 +71,25 @@ async fn a_body_that_stalls_times_out() {
         let _ = stream.read(&mut request).await;
         let head = "HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: 100000\r\n\r\n<p>partial";
         stream.write_all(head.as_bytes()).await.unwrap();
-        std::future::pending::<()>().await;
+        match then {
+            Then::Stall => std::future::pending::<()>().await,
+            // Dropping the stream closes the connection 99990 bytes early.
+            Then::Close => drop(stream),
+        }
     });
+    url
+}
+
+#[tokio::test]
+async fn a_body_that_stalls_times_out() {
+    let url = partial_body(Then::Stall).await;
     let err = fetch(&url, &short()).await.unwrap_err();
     assert_timeout(&err, &url);
 }
 
 #[tokio::test]
 async fn a_body_cut_short_is_a_network_error_naming_the_url() {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        let (mut stream, _) = listener.accept().await.unwrap();
-        let mut request = [0u8; 4096];
-        let _ = stream.read(&mut request).await;
-        let head = "HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: 100000\r\n\r\n<p>partial";
-        stream.write_all(head.as_bytes()).await.unwrap();
-        // Dropping the stream closes the connection 99990 bytes early.
-    });
+    let url = partial_body(Then::Close).await;
     let err = fetch(&url, &FetchOptions::default()).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Network, "{err:?}");
     assert_eq!(err.http_status(), 502);

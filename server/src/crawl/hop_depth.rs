@@ -56,14 +56,29 @@ pub(crate) fn resolve_link(base: &Url, site_scheme: &str, href: &str) -> Option<
     Some(abs)
 }
 
+/// `HopDepths` locked, keyed by `url_key`.
+pub(crate) struct DepthsByKey<'a>(std::sync::MutexGuard<'a, HashMap<u64, u32, Identity>>);
+
+impl DepthsByKey<'_> {
+    pub(crate) fn get(&self, key: u64) -> Option<u32> {
+        self.0.get(&key).copied()
+    }
+
+    /// Keeps the smaller depth if the key is already known.
+    pub(crate) fn record(&mut self, key: u64, depth: u32) {
+        let entry = self.0.entry(key).or_insert(depth);
+        *entry = (*entry).min(depth);
+    }
+}
+
 impl HopDepths {
     pub(crate) fn get(&self, url: &str) -> Option<u32> {
         self.lock().get(&url_key(url)).copied()
     }
 
-    /// The depth recorded for a key of `url_key`.
-    pub(crate) fn get_key(&self, key: u64) -> Option<u32> {
-        self.lock().get(&key).copied()
+    /// The map itself, held for a batch of lookups and records by key.
+    pub(crate) fn by_key(&self) -> DepthsByKey<'_> {
+        DepthsByKey(self.lock())
     }
 
     /// Keeps the smaller depth if the URL is already known.

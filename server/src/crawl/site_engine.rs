@@ -56,6 +56,9 @@ fn bump(counter: &AtomicU64) {
 struct FollowUp {
     base: Url,
     depth: u32,
+    /// Whether spider's links still need their depth recorded: the engine
+    /// records the ones it resolved itself when it hands them over.
+    unrecorded: bool,
 }
 
 pub(crate) struct CrawlShared {
@@ -213,7 +216,8 @@ impl CrawlShared {
     }
 
     /// spider's `on_should_crawl` hook, called once the page's links are
-    /// parsed: records their hop depth, and tells spider whether to follow
+    /// parsed: records the hop depth of links the engine could not resolve
+    /// itself (see `links_for_spider`), and tells spider whether to follow
     /// them at all.
     pub(crate) fn after_parse(&self, page: &Page) -> bool {
         let Some(follow_up) = lock(&self.follow_ups).remove(&url_key(page.get_url())) else {
@@ -222,7 +226,7 @@ impl CrawlShared {
         if !self.follows(follow_up.depth) {
             return false;
         }
-        if let Some(links) = &page.page_links {
+        if let Some(links) = page.page_links.as_ref().filter(|_| follow_up.unrecorded) {
             self.depths.record_links(
                 &follow_up.base,
                 self.site_scheme(),
@@ -383,10 +387,15 @@ impl CrawlShared {
         let spider_body = if self.follows(depth) {
             let tags = link_tags(&body);
             let (base, base_tag) = link_base(&tags, url, &final_url, &self.start_host);
-            let (links, count) = self.links_for_spider(&tags, &base, base_tag, depth);
-            (count > 0 || is_start).then(|| {
-                lock(&self.follow_ups).insert(url_key(url_str), FollowUp { base, depth });
-                links
+            let handover = self.links_for_spider(&tags, &base, base_tag, depth);
+            (handover.links > 0 || is_start).then(|| {
+                let follow_up = FollowUp {
+                    base,
+                    depth,
+                    unrecorded: handover.unrecorded,
+                };
+                lock(&self.follow_ups).insert(url_key(url_str), follow_up);
+                handover.body
             })
         } else {
             is_start.then(Vec::new)
@@ -431,18 +440,18 @@ impl CrawlShared {
     /// (values decoded), less hidden links, links to pages already fetched,
     /// links spider has already been given at this depth or nearer (it would
     /// skip them, after paying for the parse) and repeats within the page. A
-    /// link known only deeper stays, so that its hop depth is lowered. Also
-    /// says how many links it kept.
+    /// link known only deeper stays, so that its hop depth is lowered. The
+    /// links kept get their hop depth recorded here.
     fn links_for_spider(
         &self,
         tags: &[&[u8]],
         base: &Url,
         base_tag: Option<Vec<u8>>,
         depth: u32,
-    ) -> (Vec<u8>, usize) {
+    ) -> Handover {
         // Resolved before taking the lock that every fetch also takes.
         let mut raw_seen = HashSet::new();
-        let mut candidates: Vec<(&[u8], LinkText<'_>, Option<u64>)> =
+        let mut candidates: Vec<(&[u8], LinkText<'_>, Option<(u64, bool)>)> =
             Vec::with_capacity(tags.len());
         for tag in tags {
             let Some(raw) = href(tag) else { continue };
@@ -459,34 +468,46 @@ impl CrawlShared {
                 continue;
             };
             let value = trimmed(decode_value(text));
+            // The key, and whether the link is on the site (only those get a depth).
             let key = (!base_tag)
                 .then(|| resolve_link(base, self.site_scheme(), &value))
                 .flatten()
-                .map(|abs| url_key(abs.as_str()));
+                .map(|abs| (url_key(abs.as_str()), self.scope.on_site(&abs)));
             candidates.push((name, LinkText::Decoded(value), key));
         }
-        let mut body = base_tag.unwrap_or_default();
-        let mut links = 0;
+        let mut handover = Handover {
+            body: base_tag.unwrap_or_default(),
+            links: 0,
+            unrecorded: false,
+        };
         let mut on_page = HashSet::new();
         let delivered = lock(&self.delivered);
+        let mut depths = self.depths.by_key();
         for (name, text, key) in candidates {
-            if let Some(key) = key
-                && (delivered.contains(&key)
-                    || self.depths.get_key(key).is_some_and(|d| d <= depth + 1)
-                    || !on_page.insert(key))
-            {
-                continue;
+            if let Some((key, on_site)) = key {
+                if delivered.contains(&key)
+                    || depths.get(key).is_some_and(|d| d <= depth + 1)
+                    || !on_page.insert(key)
+                {
+                    continue;
+                }
+                // Recorded now, so spider's parse need not resolve it again.
+                if on_site {
+                    depths.record(key, depth + 1);
+                }
             }
-            links += usize::from(name == b"a");
+            let is_link = name == b"a";
+            handover.links += usize::from(is_link);
             match text {
-                LinkText::Decoded(value) => write_link_tag(&mut body, name, &value),
+                LinkText::Decoded(value) => write_link_tag(&mut handover.body, name, &value),
                 LinkText::Verbatim(tag) => {
-                    body.extend_from_slice(tag);
-                    body.push(b'\n');
+                    handover.unrecorded |= is_link;
+                    handover.body.extend_from_slice(tag);
+                    handover.body.push(b'\n');
                 }
             }
         }
-        (body, links)
+        handover
     }
 
     async fn deliver_failure(
@@ -511,6 +532,16 @@ impl CrawlShared {
             None => EngineError::Other(error.to_string()),
         })
     }
+}
+
+/// What spider is handed for one page.
+struct Handover {
+    body: Vec<u8>,
+    /// `<a>` tags in `body`.
+    links: usize,
+    /// Some of them could not be resolved here (not UTF-8): their depth is
+    /// recorded from spider's parse.
+    unrecorded: bool,
 }
 
 /// A link's value for spider: decoded (rewritten into a tag of our own) or,

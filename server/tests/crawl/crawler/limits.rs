@@ -193,4 +193,9 @@ async fn non_ascii_links_are_fetched_as_a_browser_would_in_any_charset() {
             "/ol%C3%A9"
         ]
     );
+    // Hop depths hold both for links resolved by the engine and for the
+    // one spider decodes itself.
+    assert_eq!(out.page("/caf%C3%A9").depth, 1);
+    assert_eq!(out.page("/ol%C3%A9").depth, 2);
+    assert_eq!(out.summary().depth_unknown, 0);
 }

@@ -451,7 +451,7 @@ impl CrawlShared {
     ) -> Handover {
         // Resolved before taking the lock that every fetch also takes.
         let mut raw_seen = HashSet::new();
-        let mut candidates: Vec<(&[u8], LinkText<'_>, Option<(u64, bool)>)> =
+        let mut candidates: Vec<(&[u8], LinkText<'_>, Option<Resolved>)> =
             Vec::with_capacity(tags.len());
         for tag in tags {
             let Some(raw) = href(tag) else { continue };
@@ -468,11 +468,13 @@ impl CrawlShared {
                 continue;
             };
             let value = trimmed(decode_value(text));
-            // The key, and whether the link is on the site (only those get a depth).
             let key = (!base_tag)
                 .then(|| resolve_link(base, self.site_scheme(), &value))
                 .flatten()
-                .map(|abs| (url_key(abs.as_str()), self.scope.on_site(&abs)));
+                .map(|abs| Resolved {
+                    key: url_key(abs.as_str()),
+                    on_site: self.scope.on_site(&abs),
+                });
             candidates.push((name, LinkText::Decoded(value), key));
         }
         let mut handover = Handover {
@@ -484,7 +486,7 @@ impl CrawlShared {
         let delivered = lock(&self.delivered);
         let mut depths = self.depths.by_key();
         for (name, text, key) in candidates {
-            if let Some((key, on_site)) = key {
+            if let Some(Resolved { key, on_site }) = key {
                 if delivered.contains(&key)
                     || depths.get(key).is_some_and(|d| d <= depth + 1)
                     || !on_page.insert(key)
@@ -532,6 +534,13 @@ impl CrawlShared {
             None => EngineError::Other(error.to_string()),
         })
     }
+}
+
+/// A link as spider will ask for it: its `url_key`, and whether it is on
+/// the site (only those get a hop depth).
+struct Resolved {
+    key: u64,
+    on_site: bool,
 }
 
 /// What spider is handed for one page.

@@ -4,7 +4,7 @@ use crate::envelope::{DataResponse, ErrorBody, ListResponse, MessageResponse};
 use crate::extract::{ExtractRequest, ExtractResult};
 use crate::flow::{Flow, FlowFilter, FlowInput};
 use crate::key::{ApiKey, CreatedKey, NewKey};
-use crate::run::{LogEntry, NewRun, Run, RunDetail, RunFilter, RunStatus};
+use crate::run::{LogEnd, LogEntry, NewRun, Run, RunDetail, RunFilter};
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -347,12 +347,9 @@ impl Client {
 #[derive(Debug, Clone, PartialEq)]
 pub enum LogEvent {
     Line(LogEntry),
-    /// The stream is over: the run finished (`status` is final) or the
-    /// server is shutting down (`status` is what the run was then).
-    End {
-        status: Option<RunStatus>,
-        failure_reason: Option<String>,
-    },
+    /// The stream is over: the run finished, or the server is shutting
+    /// down (`reason` says which).
+    End(LogEnd),
 }
 
 /// A run's Server-Sent Events, read chunk by chunk.
@@ -420,13 +417,11 @@ fn parse_event(block: &str) -> Option<Result<LogEvent, String>> {
                 .map(LogEvent::Line)
                 .map_err(|e| format!("a log event that is not a log line ({e}): {data}")),
         ),
-        "end" => {
-            let end: Value = serde_json::from_str(&data).unwrap_or(Value::Null);
-            Some(Ok(LogEvent::End {
-                status: end["status"].as_str().and_then(|s| s.parse().ok()),
-                failure_reason: end["failureReason"].as_str().map(str::to_string),
-            }))
-        }
+        "end" => Some(
+            serde_json::from_str::<LogEnd>(&data)
+                .map(LogEvent::End)
+                .map_err(|e| format!("an end event that is not a stream end ({e}): {data}")),
+        ),
         _ => None,
     }
 }
@@ -476,7 +471,7 @@ mod tests {
     #[test]
     fn sse_blocks_become_events_and_comments_are_skipped() {
         let mut buffer = String::from(
-            ":keep-alive\n\nid:3\nevent:log\ndata:{\"seq\":3,\"timestamp\":\"2026-03-18T12:00:00.000Z\",\"level\":\"info\",\"message\":\"hi\"}\n\nevent:end\ndata:{\"status\":\"failed\",\"failureReason\":\"timeout\"}\n\npartial",
+            ":keep-alive\n\nid:3\nevent:log\ndata:{\"seq\":3,\"timestamp\":\"2026-03-18T12:00:00.000Z\",\"level\":\"info\",\"message\":\"hi\"}\n\nevent:end\ndata:{\"status\":\"failed\",\"failureReason\":\"timeout\",\"reason\":\"finished\"}\n\npartial",
         );
         let mut events = Vec::new();
         while let Some(block) = take_block(&mut buffer) {
@@ -492,10 +487,11 @@ mod tests {
         }
         assert_eq!(
             events[1],
-            LogEvent::End {
-                status: Some(RunStatus::Failed),
-                failure_reason: Some("timeout".into())
-            }
+            LogEvent::End(LogEnd {
+                status: crate::RunStatus::Failed,
+                failure_reason: Some(crate::FailureReason::Timeout),
+                reason: crate::StreamEnd::Finished,
+            })
         );
     }
 }

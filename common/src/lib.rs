@@ -6,6 +6,7 @@
 
 pub mod client;
 pub mod envelope;
+pub mod error_code;
 pub mod extract;
 pub mod flow;
 pub mod key;
@@ -16,10 +17,14 @@ pub mod time;
 
 pub use client::{Client, ClientError, LogEvent, LogStream};
 pub use envelope::{DataResponse, ErrorBody, ErrorDetail, ListResponse, MessageResponse};
+pub use error_code::ErrorCode;
 pub use extract::{ExtractRequest, ExtractResult, FieldSelector};
 pub use flow::{
     FieldType, Flow, FlowFilter, FlowInput, FlowMode, FlowStatus, OutputSchema, Step, StepType,
 };
 pub use key::{ApiKey, CreatedKey, NewKey};
-pub use run::{LogEntry, LogLevel, NewRun, Run, RunDetail, RunFilter, RunStatus, Trigger};
+pub use run::{
+    FailureReason, LogEnd, LogEntry, LogLevel, NewRun, Run, RunDetail, RunFilter, RunStatus,
+    StreamEnd, Trigger,
+};
 pub use scope::Scope;

@@ -6,11 +6,11 @@
 /// enum with serde, `as_str`, `Display`, `FromStr` and `ALL`.
 #[macro_export]
 macro_rules! named_enum {
-    ($(#[$meta:meta])* $name:ident $what:literal { $($variant:ident => $word:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident $what:literal { $($(#[$vmeta:meta])* $variant:ident => $word:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         pub enum $name {
-            $(#[serde(rename = $word)] $variant),+
+            $($(#[$vmeta])* #[serde(rename = $word)] $variant),+
         }
 
         impl $name {

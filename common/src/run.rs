@@ -33,6 +33,47 @@ crate::named_enum! {
 }
 
 crate::named_enum! {
+    /// Why a failed run failed: what a person can act on.
+    FailureReason "failure reason" {
+        /// DNS, connect or network errors, or an HTTP error status.
+        Unreachable => "unreachable",
+        /// Refused by the URL policy, or answered 401, 403, 407, 429 or 451.
+        Blocked => "blocked",
+        Timeout => "timeout",
+        /// The start URL is disallowed by the site's robots.txt.
+        Robots => "robots",
+        /// Pages loaded but nothing was extracted: the layout probably changed.
+        EmptyExtraction => "empty_extraction",
+        /// The flow's steps cannot be run as saved.
+        InvalidFlow => "invalid_flow",
+        /// The worker stopped (crash, restart, shutdown) before the run finished.
+        WorkerLost => "worker_lost",
+        /// The flow needs something this server does not do yet.
+        Unsupported => "unsupported",
+        Internal => "internal",
+    }
+}
+
+crate::named_enum! {
+    /// Why a run's log stream ended.
+    StreamEnd "log stream end" {
+        /// The run finished; its status is final.
+        Finished => "finished",
+        /// The server is shutting down; the status is what the run was then.
+        ShuttingDown => "shutting_down",
+    }
+}
+
+/// The data of a log stream's `end` event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogEnd {
+    pub status: RunStatus,
+    pub failure_reason: Option<FailureReason>,
+    pub reason: StreamEnd,
+}
+
+crate::named_enum! {
     LogLevel "log level" {
         Debug => "debug",
         Info => "info",
@@ -64,8 +105,8 @@ pub struct Run {
     pub items_extracted: u64,
     pub bytes_downloaded: u64,
     pub cost: f64,
-    /// Why a failed run failed (`unreachable`, `blocked`, `timeout`, ...).
-    pub failure_reason: Option<String>,
+    /// Why a failed run failed.
+    pub failure_reason: Option<FailureReason>,
     /// What went wrong, for a person.
     pub error: Option<String>,
 }

@@ -6,7 +6,8 @@ use crate::app::action::{
     ApiResult, ExportFormat, Incoming, LogEvent, LogUpdate, Reply, Request, Stats, Tag,
 };
 use scraper_common::{
-    Client, ClientError, FlowFilter, FlowStatus, LogEvent as StreamEvent, RunFilter, RunStatus,
+    Client, ClientError, FailureReason, FlowFilter, FlowStatus, LogEvent as StreamEvent, RunFilter,
+    RunStatus, StreamEnd,
 };
 use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
@@ -233,16 +234,13 @@ async fn follow(
                                     return;
                                 }
                             }
-                            Ok(StreamEvent::End {
-                                status,
-                                failure_reason,
-                            }) => {
+                            Ok(StreamEvent::End(end)) => {
                                 // A server going down also ends the stream,
                                 // with a status that is not final: go on.
-                                if status.is_some_and(RunStatus::is_finished) {
+                                if end.reason == StreamEnd::Finished {
                                     send(LogEvent::End {
-                                        status,
-                                        failure_reason,
+                                        status: end.status,
+                                        failure_reason: end.failure_reason,
                                     });
                                     return;
                                 }
@@ -300,7 +298,7 @@ async fn follow(
                     }
                     if let Some((status, failure_reason)) = finished {
                         send(LogEvent::End {
-                            status: Some(status),
+                            status,
                             failure_reason,
                         });
                         return;
@@ -334,5 +332,5 @@ async fn poll_once(client: &Client, run_id: &str, after: u64) -> Result<Finished
 /// A poll's new lines, and the run's final status and failure reason once it has ended.
 type Finished = (
     Vec<scraper_common::LogEntry>,
-    Option<(RunStatus, Option<String>)>,
+    Option<(RunStatus, Option<FailureReason>)>,
 );

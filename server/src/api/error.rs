@@ -2,7 +2,7 @@
 //! rejection (ours and warp's) into the JSON error envelope.
 
 use crate::store::StoreError;
-use scraper_common::{ErrorBody, ErrorDetail};
+use scraper_common::{ErrorBody, ErrorCode, ErrorDetail};
 use std::convert::Infallible;
 use warp::http::StatusCode;
 use warp::reject::{
@@ -11,89 +11,83 @@ use warp::reject::{
 };
 use warp::{Rejection, Reply};
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ApiError {
-    pub status: StatusCode,
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
 }
 
 impl warp::reject::Reject for ApiError {}
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         ApiError {
-            status,
             code,
             message: message.into(),
         }
     }
 
+    pub fn status(&self) -> StatusCode {
+        StatusCode::from_u16(self.code.status()).expect("error codes carry valid statuses")
+    }
+
     pub fn bad_request(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
+        Self::new(ErrorCode::BadRequest, message)
     }
 
     pub fn invalid_json(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "invalid_json", message)
+        Self::new(ErrorCode::InvalidJson, message)
     }
 
     pub fn unauthorized(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+        Self::new(ErrorCode::Unauthorized, message)
     }
 
     pub fn forbidden(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+        Self::new(ErrorCode::Forbidden, message)
     }
 
     pub fn not_found(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", message)
+        Self::new(ErrorCode::NotFound, message)
     }
 
     pub fn conflict(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::CONFLICT, "conflict", message)
+        Self::new(ErrorCode::Conflict, message)
     }
 
     pub fn payload_too_large(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", message)
+        Self::new(ErrorCode::PayloadTooLarge, message)
     }
 
     pub fn unsupported_media_type(message: impl Into<String>) -> Self {
-        Self::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            message,
-        )
+        Self::new(ErrorCode::UnsupportedMediaType, message)
     }
 
     /// 422: the request was well-formed JSON but a field is wrong.
     pub fn invalid(message: impl Into<String>) -> Self {
-        Self::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
-            message,
-        )
+        Self::new(ErrorCode::ValidationFailed, message)
     }
 
     pub fn not_implemented(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::NOT_IMPLEMENTED, "not_implemented", message)
+        Self::new(ErrorCode::NotImplemented, message)
     }
 
     pub fn internal() -> Self {
         Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
+            ErrorCode::Internal,
             "internal error; the server log has the details",
         )
     }
 
     pub fn into_response(self) -> warp::reply::Response {
+        let status = self.status();
         let body = ErrorBody {
             error: ErrorDetail {
-                code: self.code.to_string(),
+                code: self.code.as_str().to_string(),
                 message: self.message,
             },
         };
-        warp::reply::with_status(warp::reply::json(&body), self.status).into_response()
+        warp::reply::with_status(warp::reply::json(&body), status).into_response()
     }
 }
 
@@ -116,7 +110,7 @@ pub fn respond<R: Reply>(result: Result<R, ApiError>) -> warp::reply::Response {
 
 pub async fn recover(rejection: Rejection) -> Result<warp::reply::Response, Infallible> {
     let err = if let Some(err) = rejection.find::<ApiError>() {
-        ApiError::new(err.status, err.code, err.message.clone())
+        err.clone()
     } else if rejection.is_not_found() {
         ApiError::not_found(
             "no such endpoint; the API lives under /api (flows, runs, extract, keys)",
@@ -127,19 +121,14 @@ pub async fn recover(rejection: Rejection) -> Result<warp::reply::Response, Infa
     } else if rejection.find::<PayloadTooLarge>().is_some() {
         ApiError::payload_too_large("request body is larger than 1 MiB")
     } else if rejection.find::<LengthRequired>().is_some() {
-        ApiError::new(
-            StatusCode::LENGTH_REQUIRED,
-            "length_required",
-            "Content-Length required",
-        )
+        ApiError::new(ErrorCode::LengthRequired, "Content-Length required")
     } else if rejection.find::<InvalidQuery>().is_some() {
         ApiError::bad_request("the query string could not be parsed")
     } else if let Some(header) = rejection.find::<InvalidHeader>() {
         ApiError::bad_request(format!("header `{}` is not valid", header.name()))
     } else if rejection.find::<MethodNotAllowed>().is_some() {
         ApiError::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "method_not_allowed",
+            ErrorCode::MethodNotAllowed,
             "this endpoint does not accept that HTTP method",
         )
     } else {

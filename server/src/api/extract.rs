@@ -8,10 +8,9 @@ use super::{reply, validate};
 use crate::AppState;
 use crate::crawl::{ErrorKind, FetchError, fetch_page};
 use crate::extract::{self as engine, ExtractSpec};
-use scraper_common::{ExtractRequest, ExtractResult};
+use scraper_common::{ErrorCode, ExtractRequest, ExtractResult};
 use serde_json::Value;
 use url::Url;
-use warp::http::StatusCode;
 use warp::reply::Response;
 
 pub async fn extract(state: AppState, _: Principal, body: Value) -> Result<Response, ApiError> {
@@ -79,15 +78,14 @@ pub async fn extract(state: AppState, _: Principal, body: Value) -> Result<Respo
 /// fetcher's message names the URL or host and the reason.
 fn fetch_error(err: FetchError) -> ApiError {
     let code = match err.kind() {
-        ErrorKind::Policy => "url_refused",
-        ErrorKind::NotHtml => "not_html",
-        ErrorKind::Dns => "dns_failed",
-        ErrorKind::Connect => "connect_failed",
-        ErrorKind::Timeout => "timeout",
-        ErrorKind::TooManyRedirects => "too_many_redirects",
-        ErrorKind::HttpStatus => "upstream_status",
-        ErrorKind::Network => "fetch_failed",
+        ErrorKind::Policy => ErrorCode::UrlRefused,
+        ErrorKind::NotHtml => ErrorCode::NotHtml,
+        ErrorKind::Dns => ErrorCode::DnsFailed,
+        ErrorKind::Connect => ErrorCode::ConnectFailed,
+        ErrorKind::Timeout => ErrorCode::Timeout,
+        ErrorKind::TooManyRedirects => ErrorCode::TooManyRedirects,
+        ErrorKind::HttpStatus => ErrorCode::UpstreamStatus,
+        ErrorKind::Network => ErrorCode::FetchFailed,
     };
-    let status = StatusCode::from_u16(err.http_status()).unwrap_or(StatusCode::BAD_GATEWAY);
-    ApiError::new(status, code, err.to_string())
+    ApiError::new(code, err.to_string())
 }

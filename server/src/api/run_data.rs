@@ -7,8 +7,8 @@ use super::reply;
 use super::runs::not_found;
 use crate::AppState;
 use futures_util::Stream;
-use scraper_common::{LogEntry, Run};
-use serde_json::{Map, Value, json};
+use scraper_common::{LogEnd, LogEntry, Run, StreamEnd};
+use serde_json::{Map, Value};
 use std::convert::Infallible;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -98,18 +98,14 @@ fn log_events(state: AppState, id: String, mut after: i64) -> Events {
                 }
             }
             if run.status.is_finished() {
-                let end = json!({"status": run.status, "failureReason": run.failure_reason});
-                let _ = tx
-                    .send(Event::default().event("end").data(end.to_string()))
-                    .await;
+                let _ = tx.send(end_event(&run, StreamEnd::Finished)).await;
                 return;
             }
             tokio::select! {
                 _ = tokio::time::sleep(POLL) => {}
                 _ = tx.closed() => return,
                 _ = state.shutdown.cancelled() => {
-                    let end = json!({"status": run.status, "reason": "server shutting down"});
-                    let _ = tx.send(Event::default().event("end").data(end.to_string())).await;
+                    let _ = tx.send(end_event(&run, StreamEnd::ShuttingDown)).await;
                     return;
                 }
             }
@@ -127,6 +123,17 @@ impl Stream for Events {
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         self.0.poll_recv(cx).map(|event| event.map(Ok))
     }
+}
+
+fn end_event(run: &Run, reason: StreamEnd) -> Event {
+    let end = LogEnd {
+        status: run.status,
+        failure_reason: run.failure_reason,
+        reason,
+    };
+    Event::default()
+        .event("end")
+        .data(serde_json::to_string(&end).expect("stream ends serialize"))
 }
 
 fn log_event(line: &LogEntry) -> Event {

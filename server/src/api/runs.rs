@@ -7,9 +7,8 @@ use super::query::Params;
 use super::reply;
 use crate::AppState;
 use crate::store::RunQuery;
-use scraper_common::{NewRun, RunStatus, Trigger};
+use scraper_common::{ErrorCode, NewRun, RunStatus, Trigger};
 use serde_json::Value;
-use warp::http::StatusCode;
 use warp::reply::Response;
 
 pub async fn list(
@@ -36,8 +35,7 @@ pub async fn create(state: AppState, _: Principal, body: Value) -> Result<Respon
     let waiting = state.store.queued_count().await?;
     if waiting >= max {
         return Err(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "queue_full",
+            ErrorCode::QueueFull,
             format!(
                 "{waiting} runs are already waiting (the limit is {max}, --max-queued); try again later"
             ),

@@ -11,7 +11,7 @@ use crate::crawl::{
 use crate::extract;
 use crate::store::{self, Progress, Store};
 use scraper::{Html, Selector};
-use scraper_common::{Flow, LogLevel, RunStatus};
+use scraper_common::{FailureReason, Flow, LogLevel, RunStatus};
 use serde_json::{Map, Value};
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -58,7 +58,7 @@ pub struct Ctx {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
     pub status: RunStatus,
-    pub failure_reason: Option<&'static str>,
+    pub failure_reason: Option<FailureReason>,
     pub error: Option<String>,
 }
 
@@ -71,7 +71,7 @@ impl Outcome {
         }
     }
 
-    fn failed(reason: &'static str, error: impl Into<String>) -> Outcome {
+    fn failed(reason: FailureReason, error: impl Into<String>) -> Outcome {
         Outcome {
             status: RunStatus::Failed,
             failure_reason: Some(reason),
@@ -93,7 +93,7 @@ struct Tally<'a> {
     limit: u64,
     uncoerced: u64,
     /// The first failure, which explains a run that fetched nothing.
-    first_failure: Option<(&'static str, String)>,
+    first_failure: Option<(FailureReason, String)>,
     last_report: Instant,
     pages_at_report: u64,
 }
@@ -103,7 +103,7 @@ impl Tally<'_> {
     /// page is fetched at all.
     async fn page_failed(
         &mut self,
-        reason: &'static str,
+        reason: FailureReason,
         line: &str,
         error: &str,
     ) -> store::Result<()> {
@@ -183,8 +183,12 @@ pub async fn execute(
     let mut log = RunLog::new(ctx.store.clone(), run_id, 1, ctx.log_cap);
     let plan = match plan::of_flow(flow) {
         Ok(plan) => plan,
-        Err(PlanError::Unsupported(message)) => return Ok(Outcome::failed("unsupported", message)),
-        Err(PlanError::Invalid(message)) => return Ok(Outcome::failed("invalid_flow", message)),
+        Err(PlanError::Unsupported(message)) => {
+            return Ok(Outcome::failed(FailureReason::Unsupported, message));
+        }
+        Err(PlanError::Invalid(message)) => {
+            return Ok(Outcome::failed(FailureReason::InvalidFlow, message));
+        }
     };
     let limit = match &plan.source {
         Source::Page { .. } => 1,
@@ -244,11 +248,11 @@ pub async fn execute(
         let (reason, message) = tally
             .first_failure
             .clone()
-            .unwrap_or(("internal", "no page was fetched".to_string()));
+            .unwrap_or((FailureReason::Internal, "no page was fetched".to_string()));
         Outcome::failed(reason, message)
     } else if p.items_extracted == 0 {
         Outcome::failed(
-            "empty_extraction",
+            FailureReason::EmptyExtraction,
             format!(
                 "{} page(s) loaded but no items were extracted: the site's layout may have changed; \
                  check the flow's selectors and outputSchema",
@@ -400,11 +404,13 @@ async fn crawl_site(
         }
         Err(err) => {
             let reason = match &err {
-                CrawlError::Settings(_) => "invalid_flow",
-                CrawlError::StartUrl { .. } => "blocked",
-                CrawlError::StartDisallowed { .. } => "robots",
-                CrawlError::StartFailed { error, .. } if error.contains("in time") => "timeout",
-                CrawlError::StartFailed { .. } => "unreachable",
+                CrawlError::Settings(_) => FailureReason::InvalidFlow,
+                CrawlError::StartUrl { .. } => FailureReason::Blocked,
+                CrawlError::StartDisallowed { .. } => FailureReason::Robots,
+                CrawlError::StartFailed { error, .. } if error.contains("in time") => {
+                    FailureReason::Timeout
+                }
+                CrawlError::StartFailed { .. } => FailureReason::Unreachable,
             };
             tally.log.warn(format!("Crawl failed: {err}")).await?;
             // The crawler's own verdict explains the run better than a page's.
@@ -414,12 +420,12 @@ async fn crawl_site(
     Ok(())
 }
 
-fn crawl_failure_reason(failed: &FailedPage) -> &'static str {
+fn crawl_failure_reason(failed: &FailedPage) -> FailureReason {
     match (failed.kind, failed.status) {
-        (_, Some(401 | 403 | 407 | 429 | 451)) => "blocked",
-        (FailureKind::Fetch(ErrorKind::Policy), _) => "blocked",
-        (FailureKind::Fetch(ErrorKind::Timeout), _) => "timeout",
-        _ => "unreachable",
+        (_, Some(401 | 403 | 407 | 429 | 451)) => FailureReason::Blocked,
+        (FailureKind::Fetch(ErrorKind::Policy), _) => FailureReason::Blocked,
+        (FailureKind::Fetch(ErrorKind::Timeout), _) => FailureReason::Timeout,
+        _ => FailureReason::Unreachable,
     }
 }
 
@@ -501,16 +507,16 @@ fn describe(source: &Source) -> String {
 }
 
 /// The run's `failureReason` for a page that could not be had.
-pub fn failure_reason(err: &FetchError) -> &'static str {
+pub fn failure_reason(err: &FetchError) -> FailureReason {
     match err {
         FetchError::HttpStatus {
             status: 401 | 403 | 407 | 429 | 451,
             ..
-        } => "blocked",
+        } => FailureReason::Blocked,
         _ => match err.kind() {
-            ErrorKind::Policy => "blocked",
-            ErrorKind::Timeout => "timeout",
-            _ => "unreachable",
+            ErrorKind::Policy => FailureReason::Blocked,
+            ErrorKind::Timeout => FailureReason::Timeout,
+            _ => FailureReason::Unreachable,
         },
     }
 }

@@ -11,7 +11,7 @@ mod sink;
 pub use execute::{Ctx, Outcome, Prices};
 
 use crate::store::Claimed;
-use scraper_common::{LogLevel, RunStatus};
+use scraper_common::{FailureReason, LogLevel, RunStatus};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -208,7 +208,7 @@ async fn run(inner: &Arc<Inner>, worker: &str, claimed: Claimed) {
         Ok(Some(flow)) => execute::execute(&inner.ctx, &claimed.id, &flow, &token).await,
         Ok(None) => Ok(Outcome {
             status: RunStatus::Failed,
-            failure_reason: Some("internal"),
+            failure_reason: Some(FailureReason::Internal),
             error: Some("its flow was deleted".into()),
         }),
         Err(e) => Err(e),
@@ -219,7 +219,7 @@ async fn run(inner: &Arc<Inner>, worker: &str, claimed: Claimed) {
     let outcome = match result {
         Ok(outcome) if inner.shutdown.is_cancelled() && outcome.status != RunStatus::Completed => Outcome {
             status: RunStatus::Failed,
-            failure_reason: Some("worker_lost"),
+            failure_reason: Some(FailureReason::WorkerLost),
             error: Some("the server shut down before the run finished; items stored until then are kept".into()),
         },
         Ok(outcome) => outcome,
@@ -227,7 +227,7 @@ async fn run(inner: &Arc<Inner>, worker: &str, claimed: Claimed) {
             tracing::error!(run = %claimed.id, error = %e, "run stopped by a database error");
             Outcome {
                 status: RunStatus::Failed,
-                failure_reason: Some("internal"),
+                failure_reason: Some(FailureReason::Internal),
                 error: Some("a database error stopped the run; the server log has the details".into()),
             }
         }

@@ -5,7 +5,7 @@
 //! turned back into a finished one by a worker that has not noticed yet.
 
 use super::{Result, Store, now_ms};
-use scraper_common::{LogLevel, RunStatus};
+use scraper_common::{FailureReason, LogLevel, RunStatus};
 
 /// A run a worker has just taken.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -81,10 +81,11 @@ impl Store {
     pub async fn fail_lost_runs(&self) -> Result<Vec<String>> {
         let now = now_ms();
         let lost: Vec<String> = sqlx::query_scalar(
-            "UPDATE runs SET status = 'failed', failure_reason = 'worker_lost', finished_at = ?, \
+            "UPDATE runs SET status = 'failed', failure_reason = ?, finished_at = ?, \
              error = 'the worker running it stopped (crash or restart) before it finished' \
              WHERE status = 'running' AND lease_expires_at < ? RETURNING id",
         )
+        .bind(FailureReason::WorkerLost.as_str())
         .bind(now)
         .bind(now)
         .fetch_all(&self.pool)

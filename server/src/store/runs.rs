@@ -1,6 +1,6 @@
 use super::{Result, Store, StoreError, ids, is_unique_violation, now_ms};
 use scraper_common::time::from_millis;
-use scraper_common::{LogEntry, LogLevel, Run, RunDetail, RunStatus, Trigger};
+use scraper_common::{FailureReason, LogEntry, LogLevel, Run, RunDetail, RunStatus, Trigger};
 use serde_json::{Map, Value};
 use sqlx::{QueryBuilder, Sqlite};
 
@@ -53,7 +53,12 @@ impl RunRow {
             items_extracted: self.items_extracted as u64,
             bytes_downloaded: self.bytes_downloaded as u64,
             cost: self.cost,
-            failure_reason: self.failure_reason,
+            failure_reason: self
+                .failure_reason
+                .as_deref()
+                .map(str::parse::<FailureReason>)
+                .transpose()
+                .map_err(corrupt)?,
             error: self.error,
             id: self.id,
             flow_id: self.flow_id,
@@ -197,7 +202,7 @@ impl Store {
         &self,
         id: &str,
         status: RunStatus,
-        failure_reason: Option<&str>,
+        failure_reason: Option<FailureReason>,
         error: Option<&str>,
     ) -> Result<bool> {
         debug_assert!(status.is_finished());
@@ -209,7 +214,7 @@ impl Store {
         )
         .bind(status.as_str())
         .bind(now)
-        .bind(failure_reason)
+        .bind(failure_reason.map(FailureReason::as_str))
         .bind(error)
         .bind(id)
         .execute(&mut *tx)

@@ -121,7 +121,10 @@ async fn seeded_flows_run_and_find_the_whole_catalogue() {
     let broken = &done["Demo: broken layout"];
     assert_eq!(broken.run.status, RunStatus::Failed);
     assert_eq!(
-        broken.run.failure_reason.as_deref(),
+        broken
+            .run
+            .failure_reason
+            .map(scraper_common::FailureReason::as_str),
         Some("empty_extraction")
     );
 }

@@ -193,7 +193,12 @@ async fn a_layout_change_fails_the_run_and_the_flow_recovers() {
         .wait_finished(&app.client.create_run(&flow_id).await.unwrap().id, WAIT)
         .await;
     assert_eq!(done.run.status, RunStatus::Failed);
-    assert_eq!(done.run.failure_reason.as_deref(), Some("empty_extraction"));
+    assert_eq!(
+        done.run
+            .failure_reason
+            .map(scraper_common::FailureReason::as_str),
+        Some("empty_extraction")
+    );
     assert!(done.run.error.as_deref().unwrap().contains("no items"));
     assert_eq!(done.run.pages_fetched, 1);
     assert_eq!(
@@ -251,7 +256,9 @@ async fn unreachable_refused_and_slow_sites_fail_with_their_reason() {
             .await;
         assert_eq!(done.run.status, RunStatus::Failed, "{url}");
         assert_eq!(
-            done.run.failure_reason.as_deref(),
+            done.run
+                .failure_reason
+                .map(scraper_common::FailureReason::as_str),
             Some(reason),
             "{url}: {:?}",
             done.run.error
@@ -282,7 +289,12 @@ async fn modes_and_steps_not_built_yet_fail_saying_so() {
     let done = app
         .wait_finished(&app.client.create_run(&interact.id).await.unwrap().id, WAIT)
         .await;
-    assert_eq!(done.run.failure_reason.as_deref(), Some("unsupported"));
+    assert_eq!(
+        done.run
+            .failure_reason
+            .map(scraper_common::FailureReason::as_str),
+        Some("unsupported")
+    );
     assert!(done.run.error.as_deref().unwrap().contains("interact mode"));
     assert_eq!(site.hits(), 0, "nothing pretended to browse");
 
@@ -499,7 +511,11 @@ async fn a_server_stopping_mid_run_fails_it_as_worker_lost_and_keeps_the_rest() 
 
     let lost = app.store.run(&run.id).await.unwrap().unwrap();
     assert_eq!(lost.status, RunStatus::Failed);
-    assert_eq!(lost.failure_reason.as_deref(), Some("worker_lost"));
+    assert_eq!(
+        lost.failure_reason
+            .map(scraper_common::FailureReason::as_str),
+        Some("worker_lost")
+    );
     assert_eq!(
         app.store.item_count(&run.id).await.unwrap(),
         2,
@@ -611,7 +627,9 @@ async fn a_crawl_refuses_private_targets_and_stops_when_cancelled() {
         .wait_finished(&strict.client.create_run(&flow_id).await.unwrap().id, WAIT)
         .await;
     assert_eq!(
-        done.run.failure_reason.as_deref(),
+        done.run
+            .failure_reason
+            .map(scraper_common::FailureReason::as_str),
         Some("blocked"),
         "{:?}",
         done.run.error

@@ -340,7 +340,7 @@ async fn success_rate_and_total_runs_come_from_runs() {
         s.finish_run(
             &runs[2],
             RunStatus::Failed,
-            Some("unreachable"),
+            Some(scraper_common::FailureReason::Unreachable),
             Some("down")
         )
         .await

@@ -98,7 +98,7 @@ async fn it_triggers_a_run_and_tails_its_log_lines_live() {
     let Screen::Logs(v) = tui.app().screen() else {
         unreachable!()
     };
-    assert_eq!(v.end.as_ref().unwrap().0, Some(RunStatus::Completed));
+    assert_eq!(v.end.as_ref().unwrap().0, RunStatus::Completed);
     let seqs: Vec<u64> = v.lines.iter().map(|l| l.seq).collect();
     assert_eq!(
         seqs,

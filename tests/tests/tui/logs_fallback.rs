@@ -82,7 +82,7 @@ fn assert_every_line_once(tui: &Headless) {
     let Screen::Logs(v) = tui.app().screen() else {
         panic!("not on the logs")
     };
-    assert_eq!(v.end.as_ref().unwrap().0, Some(RunStatus::Completed));
+    assert_eq!(v.end.as_ref().unwrap().0, RunStatus::Completed);
     let seqs: Vec<u64> = v.lines.iter().map(|l| l.seq).collect();
     assert!(seqs.len() >= 4, "{seqs:?}");
     assert_eq!(

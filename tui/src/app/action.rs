@@ -4,8 +4,8 @@
 //! keeps the newest id per `Slot` and drops answers to older calls.
 
 use scraper_common::{
-    ApiKey, ClientError, CreatedKey, Flow, FlowFilter, FlowStatus, ListResponse, LogEntry, NewKey,
-    OutputSchema, Run, RunDetail, RunFilter, RunStatus,
+    ApiKey, ClientError, CreatedKey, FailureReason, Flow, FlowFilter, FlowStatus, ListResponse,
+    LogEntry, NewKey, OutputSchema, Run, RunDetail, RunFilter, RunStatus,
 };
 use serde_json::{Map, Value};
 use std::path::PathBuf;
@@ -187,8 +187,8 @@ pub enum LogEvent {
     Polling(String),
     Lines(Vec<LogEntry>),
     End {
-        status: Option<RunStatus>,
-        failure_reason: Option<String>,
+        status: RunStatus,
+        failure_reason: Option<FailureReason>,
     },
     /// A failed attempt; the follower retries by itself.
     Error(String),

@@ -4,7 +4,8 @@
 use super::keymap::Context;
 use super::table::{Row, Table};
 use scraper_common::{
-    ApiKey, Flow, FlowMode, FlowStatus, LogEntry, OutputSchema, Run, RunDetail, RunStatus,
+    ApiKey, FailureReason, Flow, FlowMode, FlowStatus, LogEntry, OutputSchema, Run, RunDetail,
+    RunStatus,
 };
 use serde_json::{Map, Value};
 
@@ -120,7 +121,7 @@ pub struct LogsView {
     pub timestamps: bool,
     pub search: Option<Search>,
     pub transport: Transport,
-    pub end: Option<(Option<RunStatus>, Option<String>)>,
+    pub end: Option<(RunStatus, Option<FailureReason>)>,
 }
 
 impl LogsView {

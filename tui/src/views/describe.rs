@@ -257,7 +257,12 @@ fn run_lines(detail: &RunDetail, app: &App, theme: &Theme) -> Vec<Line<'static>>
         field("Cost", format::cost(r.cost), theme),
     ];
     if let Some(reason) = &r.failure_reason {
-        lines.push(styled_field("Failure", reason.clone(), theme.bad(), theme));
+        lines.push(styled_field(
+            "Failure",
+            reason.to_string(),
+            theme.bad(),
+            theme,
+        ));
     }
     if let Some(error) = &r.error {
         lines.push(field("Error", error.clone(), theme));

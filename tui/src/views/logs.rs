@@ -155,7 +155,6 @@ fn indicator_line(view: &LogsView, theme: &Theme) -> Line<'static> {
     ];
     let (text, style) = match (&view.transport, &view.end) {
         (_, Some((status, reason))) => {
-            let status = status.map(|s| s.to_string()).unwrap_or("ended".into());
             let text = match reason {
                 Some(r) => format!("■ {status} ({r})"),
                 None => format!("■ {status}"),

@@ -396,8 +396,8 @@ pub fn feed_logs(
         send(
             app,
             LogEvent::End {
-                status: Some(status),
-                failure_reason: Some("timeout".into()),
+                status,
+                failure_reason: Some(scraper_common::FailureReason::Timeout),
             },
         );
     }

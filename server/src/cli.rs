@@ -1,7 +1,7 @@
 //! Command line: `scraper-server [serve] [options]` and `scraper-server keys ...`.
 
 use clap::{Args, Parser, Subcommand};
-use scraper_server::crawl::PrivateNetworks;
+use scraper_server::net::PrivateNetworks;
 use std::net::SocketAddr;
 
 #[derive(Debug, Parser)]

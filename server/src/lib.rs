@@ -8,11 +8,14 @@ pub mod crawl;
 pub mod demo;
 pub mod engine;
 pub mod extract;
+pub mod fetch;
 pub mod keys;
+pub mod net;
 pub mod store;
 
-use crawl::{ClientOptions, FetchOptions, PrivateNetworks, UrlPolicy};
 use engine::{Engine, EngineConfig};
+use fetch::FetchOptions;
+use net::{ClientOptions, PrivateNetworks, UrlPolicy};
 use scraper_common::Scope;
 use std::future::Future;
 use std::sync::Arc;
@@ -53,7 +56,7 @@ impl AppState {
             timeout: config.fetch.timeout,
             ..ClientOptions::default()
         };
-        let http = crawl::build_client(policy.clone(), &options)?;
+        let http = net::build_client(policy.clone(), &options)?;
         let shutdown = CancellationToken::new();
         let ctx = engine::Ctx {
             store: store.clone(),

@@ -53,7 +53,7 @@ pub async fn spawn_app_on_loopback() -> TestApp {
 /// The same, giving up on a page after `timeout` (for tests of slow sites).
 pub async fn spawn_app_with_fetch_timeout(timeout: Duration) -> TestApp {
     spawn_app_with(Config {
-        fetch: scraper_server::crawl::FetchOptions {
+        fetch: scraper_server::fetch::FetchOptions {
             timeout,
             ..Default::default()
         },

@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 use reqwest::header::{HeaderValue, USER_AGENT};
 use url::Url;
 
-use crate::crawl::fetch::{Body, read_limited};
-use crate::crawl::fetch_error::FetchError;
+use crate::fetch::{Body, read_limited};
+use crate::net::fetch_error::FetchError;
 
 /// RFC 9309 lets crawlers stop reading after 500 KiB.
 const MAX_ROBOTS_BYTES: usize = 500 * 1024;

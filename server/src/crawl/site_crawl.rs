@@ -13,15 +13,15 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
-use crate::crawl::client::DEFAULT_USER_AGENT;
-use crate::crawl::crawl_events::{CrawlError, CrawlEvent, CrawlSummary, StopReason};
-use crate::crawl::crawl_settings::CrawlSettings;
-use crate::crawl::policy::UrlPolicy;
+use crate::crawl::events::{CrawlError, CrawlEvent, CrawlSummary, StopReason};
 use crate::crawl::request_gates::{Pacer, RobotsGate};
 use crate::crawl::robots::{Access, RobotsFetch, fetch_robots};
+use crate::crawl::settings::CrawlSettings;
 use crate::crawl::site_engine::{CrawlShared, CrawlSharedParts, SiteEngine};
 use crate::crawl::site_scope::SiteScope;
 use crate::crawl::sitemap::{SitemapOptions, read_sitemaps};
+use crate::net::client::DEFAULT_USER_AGENT;
+use crate::net::policy::UrlPolicy;
 
 /// How long a stopped crawl waits for its requests to be dropped.
 const STOP_GRACE: std::time::Duration = std::time::Duration::from_secs(1);

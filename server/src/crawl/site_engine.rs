@@ -21,17 +21,14 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
-use crate::crawl::crawl_events::{CrawlEvent, CrawledPage, FailedPage, FailureKind};
-use crate::crawl::fetch_error::FetchError;
+use crate::crawl::events::{CrawlEvent, CrawledPage, FailedPage, FailureKind};
 use crate::crawl::hop_depth::{HopDepths, resolve_link, url_key};
 use crate::crawl::link_tags::{decode_value, href, is_base, is_hidden, link_tags};
-use crate::crawl::page_fetch::{FetchedBody, RequestOptions, fetch_html};
 use crate::crawl::request_gates::{Pacer, RobotsGate, lock};
 use crate::crawl::site_scope::{OutOfScope, SiteScope};
 use crate::crawl::spider_input::{link_base, spider_headers};
-
-/// Per page, as in `fetch_page`.
-pub(crate) const MAX_PAGE_BYTES: usize = 10 * 1024 * 1024;
+use crate::fetch::{self, MAX_PAGE_BYTES, RequestOptions, fetch_html};
+use crate::net::fetch_error::FetchError;
 
 #[derive(Default)]
 pub(crate) struct Counters {
@@ -329,7 +326,7 @@ impl CrawlShared {
         url: &Url,
         depth: u32,
         is_start: bool,
-        page: FetchedBody,
+        page: fetch::Page,
     ) -> Result<EngineResponse, EngineError> {
         let redirected = page.final_url != *url;
         if redirected && is_start {
@@ -369,7 +366,7 @@ impl CrawlShared {
             let _ = self.site_scheme.set(page.final_url.scheme().to_string());
         }
 
-        let FetchedBody {
+        let fetch::Page {
             final_url,
             status,
             headers,

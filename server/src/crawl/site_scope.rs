@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use regex::RegexSet;
 use url::{Host, Url};
 
-use crate::crawl::crawl_settings::{CrawlSettings, SettingsError};
+use crate::crawl::settings::{CrawlSettings, SettingsError};
 
 #[derive(Debug)]
 pub(crate) struct SiteScope {

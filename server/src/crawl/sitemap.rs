@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 use reqwest::header::{HeaderValue, USER_AGENT};
 use url::Url;
 
-use crate::crawl::fetch::{Body, read_limited};
-use crate::crawl::fetch_error::FetchError;
+use crate::fetch::{Body, read_limited};
+use crate::net::fetch_error::FetchError;
 
 /// The sitemap protocol's own limits: 50,000 URLs and 50 MB per file.
 const MAX_SITEMAP_BYTES: usize = 50 * 1024 * 1024;

@@ -6,7 +6,7 @@
 pub mod shop;
 
 use crate::AppState;
-use crate::crawl::PrivateNetworks;
+use crate::net::PrivateNetworks;
 use crate::store;
 use ipnet::IpNet;
 use scraper_common::{FieldType, FlowInput, FlowStatus, OutputSchema, Step, StepType, Trigger};

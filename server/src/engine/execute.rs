@@ -4,11 +4,10 @@
 use super::log::RunLog;
 use super::plan::{self, ExtractRule, PlanError, Source};
 use super::sink::ItemSink;
-use crate::crawl::{
-    self, CrawlError, CrawlEvent, CrawlSettings, ErrorKind, FailedPage, FailureKind, FetchError,
-    FetchOptions, UrlPolicy, fetch_page,
-};
+use crate::crawl::{self, CrawlError, CrawlEvent, CrawlSettings, FailedPage, FailureKind};
 use crate::extract;
+use crate::fetch::{FetchOptions, fetch_page};
+use crate::net::{ErrorKind, FetchError, UrlPolicy};
 use crate::store::{self, Progress, Store};
 use scraper::{Html, Selector};
 use scraper_common::{FailureReason, Flow, LogLevel, RunStatus};
@@ -321,7 +320,7 @@ async fn follow(
             next = extracted.next.clone();
         }
         tally
-            .page_done(page.bytes, &page.warnings, extracted)
+            .page_done(page.bytes(), &page.warnings, extracted)
             .await?;
     }
     Ok(())

@@ -7,23 +7,20 @@ use std::io::Write;
 use std::sync::Arc;
 
 use common::{Reply, TestServer};
-use scraper_server::crawl::fetch::DEFAULT_MAX_BYTES;
-use scraper_server::crawl::{
-    ClientOptions, ErrorKind, FetchError, FetchOptions, FetchedPage, UrlPolicy, build_client,
-    fetch_page,
-};
+use scraper_server::fetch::{FetchOptions, MAX_PAGE_BYTES, Page, fetch_page};
+use scraper_server::net::{ClientOptions, ErrorKind, FetchError, UrlPolicy, build_client};
 
 async fn fetch_with(
     server: &TestServer,
     path: &str,
     opts: &FetchOptions,
-) -> Result<FetchedPage, FetchError> {
+) -> Result<Page, FetchError> {
     let policy = UrlPolicy::new("127.0.0.1/32".parse().unwrap());
     let client = build_client(Arc::new(policy.clone()), &ClientOptions::default()).unwrap();
     fetch_page(&client, &policy, &server.url(path), opts).await
 }
 
-async fn fetch(server: &TestServer, path: &str) -> Result<FetchedPage, FetchError> {
+async fn fetch(server: &TestServer, path: &str) -> Result<Page, FetchError> {
     fetch_with(server, path, &FetchOptions::default()).await
 }
 
@@ -56,7 +53,7 @@ async fn gzip_and_brotli_bodies_are_decoded() {
         let page = fetch(&server, path).await.unwrap();
         assert_eq!(page.html, PAGE, "{path}");
         assert_eq!(
-            page.bytes,
+            page.bytes(),
             PAGE.len(),
             "{path}: bytes count the decoded body"
         );
@@ -110,8 +107,8 @@ async fn a_12_mib_body_is_cut_at_the_default_10_mib() {
     let server = TestServer::start("127.0.0.1:0", move |_| Reply::html(body.to_vec())).await;
     let page = fetch(&server, "/").await.unwrap();
     assert!(page.truncated);
-    assert_eq!(page.bytes, DEFAULT_MAX_BYTES);
-    assert_eq!(page.html.len(), DEFAULT_MAX_BYTES);
+    assert_eq!(page.bytes(), MAX_PAGE_BYTES);
+    assert_eq!(page.html.len(), MAX_PAGE_BYTES);
     assert_eq!(
         page.warnings,
         [
@@ -140,7 +137,7 @@ async fn a_configured_limit_cuts_plain_and_compressed_bodies() {
     for path in ["/plain", "/gzip"] {
         let page = fetch_with(&server, path, &opts).await.unwrap();
         assert!(page.truncated, "{path}");
-        assert_eq!(page.bytes, 100 * 1024, "{path}");
+        assert_eq!(page.bytes(), 100 * 1024, "{path}");
         assert!(
             page.warnings[0].starts_with("body cut off at the 100 KiB limit (102400 bytes)"),
             "{:?}",

@@ -7,18 +7,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::{Reply, TestServer, closed_port};
-use scraper_server::crawl::{
-    ClientOptions, ErrorKind, FetchError, FetchOptions, UrlPolicy, build_client, fetch_page,
-};
+use scraper_server::fetch::{FetchOptions, Page, fetch_page};
+use scraper_server::net::{ClientOptions, ErrorKind, FetchError, UrlPolicy, build_client};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
 const SHORT: Duration = Duration::from_millis(300);
 
-async fn fetch(
-    url: &str,
-    opts: &FetchOptions,
-) -> Result<scraper_server::crawl::FetchedPage, FetchError> {
+async fn fetch(url: &str, opts: &FetchOptions) -> Result<Page, FetchError> {
     let policy = UrlPolicy::new("127.0.0.1/32".parse().unwrap());
     let client = build_client(Arc::new(policy.clone()), &ClientOptions::default()).unwrap();
     fetch_page(&client, &policy, url, opts).await

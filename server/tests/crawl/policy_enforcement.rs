@@ -7,10 +7,11 @@ use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 
 use common::{Reply, TestServer};
-use scraper_server::crawl::resolve::Lookup;
-use scraper_server::crawl::{
-    ClientOptions, ErrorKind, FetchError, FetchOptions, PolicyResolver, PrivateNetworks, UrlPolicy,
-    build_client, build_client_with_resolver, fetch_page,
+use scraper_server::fetch::{FetchOptions, Page, fetch_page};
+use scraper_server::net::resolve::Lookup;
+use scraper_server::net::{
+    ClientOptions, ErrorKind, FetchError, PolicyResolver, PrivateNetworks, UrlPolicy, build_client,
+    build_client_with_resolver,
 };
 
 fn setup(private: &str) -> (reqwest::Client, UrlPolicy) {
@@ -47,7 +48,7 @@ async fn fetch(
     client: &reqwest::Client,
     policy: &UrlPolicy,
     url: &str,
-) -> Result<scraper_server::crawl::FetchedPage, FetchError> {
+) -> Result<Page, FetchError> {
     fetch_page(client, policy, url, &FetchOptions::default()).await
 }
 
@@ -79,7 +80,7 @@ async fn allow_list_lets_a_listed_address_through() {
     assert_eq!(page.status, 200);
     assert_eq!(page.final_url.as_str(), server.url("/page?x=1"));
     assert_eq!(page.html, "<title>hello</title>");
-    assert_eq!(page.bytes, page.html.len());
+    assert_eq!(page.bytes(), page.html.len());
     assert_eq!(
         page.content_type.as_deref(),
         Some("text/html; charset=utf-8")

@@ -2,8 +2,9 @@
 
 use std::time::{Duration, Instant};
 
-use scraper_server::crawl::crawl_events::FailureKind;
-use scraper_server::crawl::{CrawlError, ErrorKind};
+use scraper_server::crawl::CrawlError;
+use scraper_server::crawl::FailureKind;
+use scraper_server::net::ErrorKind;
 use serde_json::json;
 
 use crate::common::{Reply, TestServer, closed_port};

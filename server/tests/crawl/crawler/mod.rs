@@ -11,9 +11,9 @@ mod scope;
 use std::sync::Arc;
 
 use scraper_server::crawl::{
-    ClientOptions, CrawlError, CrawlEvent, CrawlSettings, CrawlSummary, CrawledPage, FailedPage,
-    PrivateNetworks, UrlPolicy, build_client, crawl,
+    CrawlError, CrawlEvent, CrawlSettings, CrawlSummary, CrawledPage, FailedPage, crawl,
 };
+use scraper_server::net::{ClientOptions, PrivateNetworks, UrlPolicy, build_client};
 use serde_json::Value;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;

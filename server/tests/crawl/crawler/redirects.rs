@@ -2,8 +2,8 @@
 
 use std::sync::{Arc, OnceLock};
 
-use scraper_server::crawl::ErrorKind;
-use scraper_server::crawl::crawl_events::FailureKind;
+use scraper_server::crawl::FailureKind;
+use scraper_server::net::ErrorKind;
 use serde_json::json;
 
 use crate::common::{Reply, TestServer};

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::*;
-use crate::crawl::policy::PrivateNetworks;
+use crate::net::policy::PrivateNetworks;
 
 fn policy(private: &str) -> Arc<UrlPolicy> {
     Arc::new(UrlPolicy::new(match private {

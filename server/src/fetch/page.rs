@@ -1,17 +1,16 @@
-//! One crawler request: like `fetch_page`, but with the crawl's user agent,
-//! and keeping the raw body next to the decoded text, since spider parses
-//! the bytes for links while the consumer gets the text.
+//! One GET of an HTML page, for `fetch_page` and the crawler alike. The page
+//! keeps its raw body next to the decoded text: the crawler finds links in
+//! the bytes, extraction reads the text.
 
 use std::time::{Duration, Instant};
 
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
 use url::Url;
 
-use crate::crawl::charset::decode_html;
-use crate::crawl::fetch::{
-    Body, essence, is_html_type, looks_binary, looks_like_html, read_limited, truncation_warning,
-};
-use crate::crawl::fetch_error::FetchError;
+use super::body::{Body, read_limited, truncation_warning};
+use super::charset::decode_html;
+use super::sniff::{essence, is_html_type, looks_binary, looks_like_html};
+use crate::net::FetchError;
 
 pub(crate) struct RequestOptions<'a> {
     pub timeout: Duration,
@@ -19,7 +18,10 @@ pub(crate) struct RequestOptions<'a> {
     pub max_bytes: usize,
 }
 
-pub(crate) struct FetchedBody {
+/// A page answered 2xx with HTML (or what reads as HTML).
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Where the page was found, after redirects.
     pub final_url: Url,
     pub status: u16,
     pub headers: HeaderMap,
@@ -28,19 +30,26 @@ pub(crate) struct FetchedBody {
     pub body: Vec<u8>,
     pub truncated: bool,
     pub html: String,
-    /// Name of the encoding the body was decoded from.
+    /// Name of the encoding the body was decoded from ("UTF-8", "windows-1252", ...).
     pub encoding: &'static str,
     pub warnings: Vec<String>,
 }
 
+impl Page {
+    /// Body bytes received (after content decoding), at most the limit.
+    pub fn bytes(&self) -> usize {
+        self.body.len()
+    }
+}
+
 /// Sends one GET and reads an HTML answer. Non-2xx answers and non-HTML
-/// bodies are errors, as with `fetch_page`; the client enforces the URL
-/// policy on every connection and redirect.
+/// bodies are errors; the client enforces the URL policy on every
+/// connection and redirect, but `url` itself must have been checked.
 pub(crate) async fn fetch_html(
     client: &reqwest::Client,
     url: &Url,
     opts: &RequestOptions<'_>,
-) -> Result<FetchedBody, FetchError> {
+) -> Result<Page, FetchError> {
     let started = Instant::now();
     let mut request = client
         .get(url.clone())
@@ -112,7 +121,7 @@ pub(crate) async fn fetch_html(
         None => warnings.push("no Content-Type header; read as HTML".into()),
     }
     let decoded = decode_html(&body, content_type.as_deref(), !truncated, &mut warnings);
-    Ok(FetchedBody {
+    Ok(Page {
         final_url,
         status: status.as_u16(),
         headers,

@@ -7,10 +7,10 @@ use std::time::Duration;
 
 use url::Url;
 
-use crate::crawl::client::RedirectError;
-use crate::crawl::connect_guard::UnknownPeer;
-use crate::crawl::policy::PolicyError;
-use crate::crawl::resolve::ResolveError;
+use crate::net::client::RedirectError;
+use crate::net::connect_guard::UnknownPeer;
+use crate::net::policy::PolicyError;
+use crate::net::resolve::ResolveError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {

@@ -16,7 +16,7 @@ use hyper_util::client::legacy::connect::{Connection, HttpInfo};
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::crawl::policy::{PolicyError, UrlPolicy};
+use crate::net::policy::{PolicyError, UrlPolicy};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 

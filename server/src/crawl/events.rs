@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use crate::crawl::fetch_error::{ErrorKind, FetchError};
-use crate::crawl::policy::PolicyError;
+use crate::net::fetch_error::{ErrorKind, FetchError};
+use crate::net::policy::PolicyError;
 
 /// A page fetched with a 2xx HTML answer.
 #[derive(Debug, Clone)]
@@ -124,7 +124,7 @@ pub struct CrawlSummary {
 #[derive(Debug, thiserror::Error)]
 pub enum CrawlError {
     #[error("invalid crawl settings: {0}")]
-    Settings(#[from] crate::crawl::crawl_settings::SettingsError),
+    Settings(#[from] crate::crawl::settings::SettingsError),
     #[error("cannot crawl from {url}: {error}")]
     StartUrl { url: String, error: PolicyError },
     /// The start URL (and the sitemap, if used) gave no page at all.

@@ -7,9 +7,9 @@ use std::time::Duration;
 use reqwest::redirect;
 use url::Url;
 
-use crate::crawl::connect_guard::ConnectGuardLayer;
-use crate::crawl::policy::{PolicyError, UrlPolicy};
-use crate::crawl::resolve::PolicyResolver;
+use crate::net::connect_guard::ConnectGuardLayer;
+use crate::net::policy::{PolicyError, UrlPolicy};
+use crate::net::resolve::PolicyResolver;
 
 pub const DEFAULT_USER_AGENT: &str = concat!("Scraper/", env!("CARGO_PKG_VERSION"));
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);

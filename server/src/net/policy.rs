@@ -10,7 +10,7 @@ use std::str::FromStr;
 use ipnet::IpNet;
 use url::{Host, Url};
 
-use crate::crawl::address::{AddressClass, classify};
+use crate::net::address::{AddressClass, classify};
 
 /// Which non-public addresses may be fetched.
 ///

@@ -241,5 +241,5 @@ fn one_or_many<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>
 }
 
 #[cfg(test)]
-#[path = "crawl_settings_tests.rs"]
+#[path = "settings_tests.rs"]
 mod tests;

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 
-use crate::crawl::policy::{LOCALHOST_ADDRS, PolicyError, Refusal, UrlPolicy, is_localhost_name};
+use crate::net::policy::{LOCALHOST_ADDRS, PolicyError, Refusal, UrlPolicy, is_localhost_name};
 
 /// The future a [`Lookup`] returns.
 pub type LookupFuture = Pin<Box<dyn Future<Output = io::Result<Vec<IpAddr>>> + Send>>;

@@ -4,12 +4,13 @@
 use super::auth::Principal;
 use super::body::parse;
 use super::error::ApiError;
-use super::{reply, validate};
+use super::reply;
 use crate::AppState;
 use crate::extract::{self as engine, ExtractSpec};
 use crate::fetch::fetch_page;
-use crate::net::{ErrorKind, FetchError};
-use scraper_common::{ErrorCode, ExtractRequest, ExtractResult};
+use crate::net::FetchError;
+use crate::validate;
+use scraper_common::{ExtractRequest, ExtractResult};
 use serde_json::Value;
 use url::Url;
 use warp::reply::Response;
@@ -75,18 +76,7 @@ pub async fn extract(state: AppState, _: Principal, body: Value) -> Result<Respo
     }))
 }
 
-/// Refused or not HTML: 422; the site failed: 502; too slow: 504. The
-/// fetcher's message names the URL or host and the reason.
+/// The fetcher's message names the URL or host and the reason.
 fn fetch_error(err: FetchError) -> ApiError {
-    let code = match err.kind() {
-        ErrorKind::Policy => ErrorCode::UrlRefused,
-        ErrorKind::NotHtml => ErrorCode::NotHtml,
-        ErrorKind::Dns => ErrorCode::DnsFailed,
-        ErrorKind::Connect => ErrorCode::ConnectFailed,
-        ErrorKind::Timeout => ErrorCode::Timeout,
-        ErrorKind::TooManyRedirects => ErrorCode::TooManyRedirects,
-        ErrorKind::HttpStatus => ErrorCode::UpstreamStatus,
-        ErrorKind::Network => ErrorCode::FetchFailed,
-    };
-    ApiError::new(code, err.to_string())
+    ApiError::new(err.kind().error_code(), err.to_string())
 }

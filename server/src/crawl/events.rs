@@ -48,14 +48,10 @@ pub enum FailureKind {
 
 impl FailedPage {
     pub(crate) fn from_fetch(url: &str, depth: u32, error: &FetchError) -> FailedPage {
-        let status = match error {
-            FetchError::HttpStatus { status, .. } => Some(*status),
-            _ => None,
-        };
         FailedPage {
             url: url.to_string(),
             depth,
-            status,
+            status: error.status(),
             kind: FailureKind::Fetch(error.kind()),
             error: error.to_string(),
         }
@@ -129,7 +125,7 @@ pub enum CrawlError {
     StartUrl { url: String, error: PolicyError },
     /// The start URL (and the sitemap, if used) gave no page at all.
     #[error("the crawl found nothing: the start page failed: {error}")]
-    StartFailed { url: String, error: String },
+    StartFailed { url: String, error: FetchError },
     #[error(
         "the start URL {url} is disallowed by the site's robots.txt (set respectRobots to false to crawl it anyway)"
     )]

@@ -292,6 +292,6 @@ fn cancelled_early(started: Instant) -> CrawlSummary {
     }
 }
 
-fn take(slot: &std::sync::Mutex<Option<String>>) -> Option<String> {
+fn take<T>(slot: &std::sync::Mutex<Option<T>>) -> Option<T> {
     slot.lock().unwrap_or_else(|e| e.into_inner()).take()
 }

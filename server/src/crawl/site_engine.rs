@@ -94,7 +94,7 @@ pub(crate) struct CrawlShared {
     /// delivered twice.
     delivered: Mutex<HashSet<u64>>,
     pub counters: Counters,
-    pub start_failure: Mutex<Option<String>>,
+    pub start_failure: Mutex<Option<FetchError>>,
     pub start_disallowed: Mutex<Option<String>>,
 }
 
@@ -516,20 +516,20 @@ impl CrawlShared {
         is_start: bool,
         error: FetchError,
     ) -> Result<EngineResponse, EngineError> {
-        if is_start {
-            *lock(&self.start_failure) = Some(error.to_string());
-        }
         let failure = FailedPage::from_fetch(url_str, depth, &error);
-        let status = failure.status;
+        let answer = match failure.status {
+            Some(status) => EngineError::Status(status),
+            None => EngineError::Other(failure.error.clone()),
+        };
+        if is_start {
+            *lock(&self.start_failure) = Some(error);
+        }
         if self.send(CrawlEvent::Failed(failure)).await {
             bump(&self.counters.failed);
         } else {
             bump(&self.counters.lost);
         }
-        Err(match status {
-            Some(status) => EngineError::Status(status),
-            None => EngineError::Other(error.to_string()),
-        })
+        Err(answer)
     }
 }
 

@@ -1,13 +1,14 @@
 //! One run, from its flow's plan to its outcome: fetch pages, extract items,
 //! store them in batches, log progress, and say honestly how it ended.
 
+use super::failure::{self, Cause};
 use super::log::RunLog;
-use super::plan::{self, ExtractRule, PlanError, Source};
+use super::plan::{self, ExtractRule, Source};
 use super::sink::ItemSink;
-use crate::crawl::{self, CrawlError, CrawlEvent, CrawlSettings, FailedPage, FailureKind};
+use crate::crawl::{self, CrawlEvent, CrawlSettings};
 use crate::extract;
 use crate::fetch::{FetchOptions, fetch_page};
-use crate::net::{ErrorKind, FetchError, UrlPolicy};
+use crate::net::UrlPolicy;
 use crate::store::{self, Progress, Store};
 use scraper::{Html, Selector};
 use scraper_common::{FailureReason, Flow, LogLevel, RunStatus};
@@ -182,11 +183,9 @@ pub async fn execute(
     let mut log = RunLog::new(ctx.store.clone(), run_id, 1, ctx.log_cap);
     let plan = match plan::of_flow(flow) {
         Ok(plan) => plan,
-        Err(PlanError::Unsupported(message)) => {
-            return Ok(Outcome::failed(FailureReason::Unsupported, message));
-        }
-        Err(PlanError::Invalid(message)) => {
-            return Ok(Outcome::failed(FailureReason::InvalidFlow, message));
+        Err(err) => {
+            let reason = failure::reason(Cause::Plan(&err));
+            return Ok(Outcome::failed(reason, err.to_string()));
         }
     };
     let limit = match &plan.source {
@@ -306,7 +305,7 @@ async fn follow(
             Err(err) => {
                 tally
                     .page_failed(
-                        failure_reason(&err),
+                        failure::reason(Cause::Fetch(&err)),
                         &format!("Page failed: {url}: {err}"),
                         &err.to_string(),
                     )
@@ -366,7 +365,7 @@ async fn crawl_site(
                         None => format!("Page failed: {}", failed.error),
                     };
                     tally
-                        .page_failed(crawl_failure_reason(&failed), &what, &failed.error)
+                        .page_failed(failure::reason(Cause::Page(&failed)), &what, &failed.error)
                         .await?;
                 }
             }
@@ -402,30 +401,13 @@ async fn crawl_site(
                 .await?;
         }
         Err(err) => {
-            let reason = match &err {
-                CrawlError::Settings(_) => FailureReason::InvalidFlow,
-                CrawlError::StartUrl { .. } => FailureReason::Blocked,
-                CrawlError::StartDisallowed { .. } => FailureReason::Robots,
-                CrawlError::StartFailed { error, .. } if error.contains("in time") => {
-                    FailureReason::Timeout
-                }
-                CrawlError::StartFailed { .. } => FailureReason::Unreachable,
-            };
+            let reason = failure::reason(Cause::Crawl(&err));
             tally.log.warn(format!("Crawl failed: {err}")).await?;
             // The crawler's own verdict explains the run better than a page's.
             tally.first_failure = Some((reason, err.to_string()));
         }
     }
     Ok(())
-}
-
-fn crawl_failure_reason(failed: &FailedPage) -> FailureReason {
-    match (failed.kind, failed.status) {
-        (_, Some(401 | 403 | 407 | 429 | 451)) => FailureReason::Blocked,
-        (FailureKind::Fetch(ErrorKind::Policy), _) => FailureReason::Blocked,
-        (FailureKind::Fetch(ErrorKind::Timeout), _) => FailureReason::Timeout,
-        _ => FailureReason::Unreachable,
-    }
 }
 
 /// Extraction is CPU work done inline (about 100 µs for a product page):
@@ -502,20 +484,5 @@ fn describe(source: &Source) -> String {
                 "ignored"
             }
         ),
-    }
-}
-
-/// The run's `failureReason` for a page that could not be had.
-pub fn failure_reason(err: &FetchError) -> FailureReason {
-    match err {
-        FetchError::HttpStatus {
-            status: 401 | 403 | 407 | 429 | 451,
-            ..
-        } => FailureReason::Blocked,
-        _ => match err.kind() {
-            ErrorKind::Policy => FailureReason::Blocked,
-            ErrorKind::Timeout => FailureReason::Timeout,
-            _ => FailureReason::Unreachable,
-        },
     }
 }

@@ -4,6 +4,7 @@
 //! serves the API and runs wait for a node that executes.
 
 mod execute;
+mod failure;
 mod log;
 pub mod plan;
 mod sink;

@@ -5,6 +5,7 @@ use std::error::Error as StdError;
 use std::io;
 use std::time::Duration;
 
+use scraper_common::ErrorCode;
 use url::Url;
 
 use crate::net::client::RedirectError;
@@ -53,7 +54,7 @@ pub enum FetchError {
     Network { url: Url, reason: String },
 }
 
-/// The class of a failure, for an API that turns it into its own status code.
+/// The class of a failure: what the API answers and a run records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
     Policy,
@@ -67,17 +68,19 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
-    /// 422 for requests the caller can fix (refused or non-HTML URL), 502 when
-    /// the remote side failed, 504 when it was too slow.
-    pub fn http_status(self) -> u16 {
+    /// The API's code for a failed fetch; its HTTP status follows from the
+    /// code (422 for what the caller can fix, 502 when the remote side
+    /// failed, 504 when it was too slow).
+    pub fn error_code(self) -> ErrorCode {
         match self {
-            ErrorKind::Policy | ErrorKind::NotHtml => 422,
-            ErrorKind::Dns
-            | ErrorKind::Connect
-            | ErrorKind::TooManyRedirects
-            | ErrorKind::HttpStatus
-            | ErrorKind::Network => 502,
-            ErrorKind::Timeout => 504,
+            ErrorKind::Policy => ErrorCode::UrlRefused,
+            ErrorKind::NotHtml => ErrorCode::NotHtml,
+            ErrorKind::Dns => ErrorCode::DnsFailed,
+            ErrorKind::Connect => ErrorCode::ConnectFailed,
+            ErrorKind::Timeout => ErrorCode::Timeout,
+            ErrorKind::TooManyRedirects => ErrorCode::TooManyRedirects,
+            ErrorKind::HttpStatus => ErrorCode::UpstreamStatus,
+            ErrorKind::Network => ErrorCode::FetchFailed,
         }
     }
 }
@@ -96,8 +99,16 @@ impl FetchError {
         }
     }
 
+    /// The status the remote server answered with, when it answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            FetchError::HttpStatus { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
     pub fn http_status(&self) -> u16 {
-        self.kind().http_status()
+        self.kind().error_code().status()
     }
 
     /// Reads a reqwest error. Our own error types (redirect, resolver, connect

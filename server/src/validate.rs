@@ -1,7 +1,20 @@
 //! Checks beyond the types: what serde cannot say about a flow or a key.
+//! The API answers an `Invalid` with 422 (`validation_failed`); the CLI
+//! prints it.
 
-use super::error::ApiError;
-use scraper_common::{FlowInput, FlowMode, FlowStatus, NewKey};
+use scraper_common::{FlowInput, FlowMode, FlowStatus, NewKey, Scope};
+
+/// Well-formed input that is wrong; the message names the field and what is
+/// wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Invalid(pub String);
+
+impl Invalid {
+    pub fn new(message: impl Into<String>) -> Invalid {
+        Invalid(message.into())
+    }
+}
 
 /// Users set active, paused or draft; `error` belongs to the server.
 pub const STATUS_IS_SERVERS: &str =
@@ -12,29 +25,27 @@ const MAX_DESCRIPTION: usize = 5_000;
 const MAX_STEPS: usize = 100;
 const MAX_FIELDS: usize = 100;
 
-pub fn flow(input: &FlowInput) -> Result<(), ApiError> {
+pub fn flow(input: &FlowInput) -> Result<(), Invalid> {
     name("name", &input.name)?;
     if let Some(description) = &input.description
         && description.chars().count() > MAX_DESCRIPTION
     {
-        return Err(ApiError::invalid(format!(
+        return Err(Invalid::new(format!(
             "description: at most {MAX_DESCRIPTION} characters"
         )));
     }
     http_url("url", &input.url)?;
     if input.status == Some(FlowStatus::Error) {
-        return Err(ApiError::invalid(STATUS_IS_SERVERS));
+        return Err(Invalid::new(STATUS_IS_SERVERS));
     }
     if input.steps.len() > MAX_STEPS {
-        return Err(ApiError::invalid(format!(
-            "steps: at most {MAX_STEPS} steps"
-        )));
+        return Err(Invalid::new(format!("steps: at most {MAX_STEPS} steps")));
     }
     for (i, step) in input.steps.iter().enumerate() {
         if let Some(label) = &step.label
             && label.chars().count() > MAX_NAME
         {
-            return Err(ApiError::invalid(format!(
+            return Err(Invalid::new(format!(
                 "steps[{i}].label: at most {MAX_NAME} characters"
             )));
         }
@@ -42,7 +53,7 @@ pub fn flow(input: &FlowInput) -> Result<(), ApiError> {
             match url.as_str() {
                 Some(url) => http_url(&format!("steps[{i}].url"), url)?,
                 None => {
-                    return Err(ApiError::invalid(format!(
+                    return Err(Invalid::new(format!(
                         "steps[{i}].url: expected a string URL"
                     )));
                 }
@@ -58,17 +69,17 @@ pub fn flow(input: &FlowInput) -> Result<(), ApiError> {
             &input.steps,
             input.output_schema.as_ref(),
         )
-        .map_err(|e| ApiError::invalid(e.to_string()))?;
+        .map_err(|e| Invalid::new(e.to_string()))?;
     }
     if let Some(schema) = &input.output_schema {
         if schema.len() > MAX_FIELDS {
-            return Err(ApiError::invalid(format!(
+            return Err(Invalid::new(format!(
                 "outputSchema: at most {MAX_FIELDS} fields"
             )));
         }
         for field in schema.keys() {
             if field.trim().is_empty() || field.chars().count() > MAX_NAME {
-                return Err(ApiError::invalid(format!(
+                return Err(Invalid::new(format!(
                     "outputSchema: field names must be 1 to {MAX_NAME} characters, got `{field}`"
                 )));
             }
@@ -77,22 +88,41 @@ pub fn flow(input: &FlowInput) -> Result<(), ApiError> {
     Ok(())
 }
 
-pub fn key(input: &NewKey) -> Result<(), ApiError> {
+pub fn key(input: &NewKey) -> Result<(), Invalid> {
     name("name", &input.name)?;
     if input.scopes.is_empty() {
-        return Err(ApiError::invalid(
-            "scopes: name at least one scope (flows:read, flows:write, runs:read, runs:write, keys:read, keys:write)",
-        ));
+        return Err(Invalid::new(format!(
+            "scopes: name at least one scope ({})",
+            scope_names()
+        )));
     }
     Ok(())
 }
 
-fn name(field: &str, value: &str) -> Result<(), ApiError> {
+/// Scopes as written by people (`flows:read`, ...), each once, in the order
+/// given.
+pub fn scopes<S: AsRef<str>>(names: &[S]) -> Result<Vec<Scope>, Invalid> {
+    let mut parsed = Vec::new();
+    for name in names {
+        let scope: Scope = name.as_ref().trim().parse().map_err(Invalid)?;
+        if !parsed.contains(&scope) {
+            parsed.push(scope);
+        }
+    }
+    Ok(parsed)
+}
+
+fn scope_names() -> String {
+    let names: Vec<&str> = Scope::ALL.iter().map(|s| s.as_str()).collect();
+    names.join(", ")
+}
+
+fn name(field: &str, value: &str) -> Result<(), Invalid> {
     if value.trim().is_empty() {
-        return Err(ApiError::invalid(format!("{field}: must not be empty")));
+        return Err(Invalid::new(format!("{field}: must not be empty")));
     }
     if value.chars().count() > MAX_NAME {
-        return Err(ApiError::invalid(format!(
+        return Err(Invalid::new(format!(
             "{field}: at most {MAX_NAME} characters"
         )));
     }
@@ -101,7 +131,7 @@ fn name(field: &str, value: &str) -> Result<(), ApiError> {
 
 /// Targets are absolute http(s) URLs with a host. Whether the host may be
 /// fetched (private networks) is decided when it is fetched, not here.
-pub fn http_url(field: &str, value: &str) -> Result<(), ApiError> {
+pub fn http_url(field: &str, value: &str) -> Result<(), Invalid> {
     let problem = match url::Url::parse(value) {
         Ok(url) if !matches!(url.scheme(), "http" | "https") => {
             format!("the scheme is `{}`", url.scheme())
@@ -110,7 +140,7 @@ pub fn http_url(field: &str, value: &str) -> Result<(), ApiError> {
         Ok(_) => return Ok(()),
         Err(e) => e.to_string(),
     };
-    Err(ApiError::invalid(format!(
+    Err(Invalid::new(format!(
         "{field}: must be an absolute http(s) URL such as https://example.com/products; \
          `{value}` is not ({problem})"
     )))

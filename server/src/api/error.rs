@@ -91,6 +91,12 @@ impl ApiError {
     }
 }
 
+impl From<crate::validate::Invalid> for ApiError {
+    fn from(err: crate::validate::Invalid) -> Self {
+        ApiError::invalid(err.0)
+    }
+}
+
 /// Database trouble is logged in full and never shown to the caller.
 impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {

@@ -3,9 +3,10 @@
 use super::auth::Principal;
 use super::body::parse;
 use super::error::ApiError;
-use super::{reply, validate};
+use super::reply;
 use crate::AppState;
 use crate::keys;
+use crate::validate;
 use scraper_common::NewKey;
 use serde_json::Value;
 use warp::reply::Response;

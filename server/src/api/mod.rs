@@ -13,7 +13,6 @@ mod query;
 mod reply;
 mod run_data;
 mod runs;
-mod validate;
 
 pub use body::MAX_BODY_BYTES;
 pub use error::ApiError;

@@ -1,7 +1,8 @@
 //! scraper-server: the REST API of Scraper over SQLite.
 //!
-//! `serve` takes a bound listener and a shutdown signal, so the binary and the
-//! tests start the very same server (tests on port 0).
+//! `launch` starts a server (store, key, listener, state, serve) and is what
+//! the binary, the dashboard's local mode and the tests call, so they run the
+//! very same server (tests on port 0).
 
 pub mod api;
 pub mod crawl;
@@ -10,13 +11,17 @@ pub mod engine;
 pub mod extract;
 pub mod fetch;
 pub mod keys;
+mod launch;
 pub mod net;
 pub mod store;
+pub mod telemetry;
+pub mod validate;
+
+pub use launch::{AdminKey, LaunchError, LaunchOptions, Running, launch};
 
 use engine::{Engine, EngineConfig};
 use fetch::FetchOptions;
 use net::{ClientOptions, PrivateNetworks, UrlPolicy};
-use scraper_common::Scope;
 use std::future::Future;
 use std::sync::Arc;
 use store::Store;
@@ -107,14 +112,4 @@ pub async fn serve(
         .await;
     state.shutdown.cancel();
     while workers.join_next().await.is_some() {}
-}
-
-/// On the very first start (no key was ever made) makes an admin key with
-/// every scope and returns it, to be shown once.
-pub async fn bootstrap_admin_key(store: &Store) -> store::Result<Option<String>> {
-    if store.has_keys().await? {
-        return Ok(None);
-    }
-    let (key, _) = keys::issue(store, "admin", Scope::ALL).await?;
-    Ok(Some(key))
 }

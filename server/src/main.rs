@@ -1,11 +1,11 @@
 use anyhow::{Context, Result, bail};
 use clap::Parser;
-use scraper_common::Scope;
+use scraper_common::NewKey;
 use scraper_server::engine::{EngineConfig, Prices};
 use scraper_server::store::Store;
-use scraper_server::{AppState, Config};
-use std::io::{IsTerminal, Write};
-use tracing_subscriber::EnvFilter;
+use scraper_server::validate;
+use scraper_server::{AdminKey, Config, LaunchOptions};
+use std::io::Write;
 
 mod cli;
 
@@ -13,15 +13,7 @@ use cli::{Cli, Command, KeysCommand, ServeArgs};
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_env("SCRAPER_LOG")
-                .unwrap_or_else(|_| EnvFilter::new("info,spider=warn")),
-        )
-        .with_writer(std::io::stderr)
-        // Colours only for a person at a terminal, and never with NO_COLOR.
-        .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
-        .init();
+    scraper_server::telemetry::to_stderr();
     let cli = Cli::parse();
     match cli.command {
         None => serve(cli.serve).await,
@@ -38,18 +30,35 @@ async fn main() -> Result<()> {
 }
 
 async fn serve(args: ServeArgs) -> Result<()> {
-    let store = Store::open(&args.db.database_url)
-        .await
-        .with_context(|| format!("opening the database {}", args.db.database_url))?;
-    let listener = tokio::net::TcpListener::bind(args.listen)
-        .await
-        .with_context(|| format!("listening on {}", args.listen))?;
-    let addr = listener.local_addr()?;
+    // Installed before the server says it is listening (see `shutdown_signal`).
+    let shutdown = shutdown_signal()?;
+    let config = Config {
+        private_networks: args.allow_private_networks.unwrap_or_default(),
+        demo: args.demo,
+        engine: EngineConfig {
+            workers: args.workers,
+            max_queued: args.max_queued,
+            lease: std::time::Duration::from_secs(args.lease_secs),
+            prices: Prices {
+                per_page: args.price_per_page,
+                per_mb: args.price_per_mb,
+            },
+            ..EngineConfig::default()
+        },
+        ..Config::default()
+    };
+    let running = scraper_server::launch(LaunchOptions {
+        database_url: args.db.database_url,
+        listen: args.listen,
+        config,
+        admin_key: AdminKey::FirstStart,
+    })
+    .await?;
+    let addr = running.addr;
     let base = format!("http://{addr}/api");
 
-    let shutdown = shutdown_signal()?;
     let mut out = std::io::stdout().lock();
-    if let Some(key) = scraper_server::bootstrap_admin_key(&store).await? {
+    if let Some(key) = &running.admin_key {
         writeln!(
             out,
             "Created an admin API key with every scope. It is shown only now; keep it:"
@@ -65,40 +74,20 @@ async fn serve(args: ServeArgs) -> Result<()> {
         out,
         "Scraper server listening on http://{addr} (API at {base})"
     )?;
+    if args.demo {
+        writeln!(
+            out,
+            "Demo shop at {}/demo/, with its flows (\"Demo: ...\")",
+            running.url()
+        )?;
+    }
     out.flush()?;
     drop(out);
-
-    let mut private_networks = args.allow_private_networks.unwrap_or_default();
-    if args.demo {
-        private_networks = scraper_server::demo::allow_shop(private_networks, addr);
-    }
-    let config = Config {
-        private_networks,
-        demo: args.demo,
-        engine: EngineConfig {
-            workers: args.workers,
-            max_queued: args.max_queued,
-            lease: std::time::Duration::from_secs(args.lease_secs),
-            prices: Prices {
-                per_page: args.price_per_page,
-                per_mb: args.price_per_mb,
-            },
-            ..EngineConfig::default()
-        },
-        ..Config::default()
-    };
     tracing::info!(workers = args.workers, "run workers");
-    tracing::info!(allowed = %config.private_networks, "private networks as fetch targets");
-    let state = AppState::new(store.clone(), &config).context("building the HTTP client")?;
-    if args.demo {
-        let base = scraper_server::demo::base_url(addr);
-        scraper_server::demo::seed(&state, &base)
-            .await
-            .context("adding the demo flows")?;
-        println!("Demo shop at {base}/demo/, with its flows (\"Demo: ...\")");
-    }
-    scraper_server::serve(state, listener, shutdown).await;
-    store.close().await;
+    tracing::info!(allowed = %running.state.policy.private, "private networks as fetch targets");
+
+    shutdown.await;
+    running.stop().await;
     tracing::info!("server stopped");
     Ok(())
 }
@@ -131,17 +120,14 @@ fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>> {
 async fn keys(store: &Store, command: KeysCommand) -> Result<()> {
     match command {
         KeysCommand::Create { name, scopes } => {
-            if name.trim().is_empty() {
-                bail!("--name must not be empty");
-            }
-            let mut parsed = Vec::new();
-            for scope in &scopes {
-                let scope: Scope = scope.trim().parse().map_err(anyhow::Error::msg)?;
-                if !parsed.contains(&scope) {
-                    parsed.push(scope);
-                }
-            }
-            let (key, record) = scraper_server::keys::issue(store, name.trim(), &parsed).await?;
+            // The API's own checks, so a key made here is one the API would make.
+            let input = NewKey {
+                name: name.trim().to_string(),
+                scopes: validate::scopes(&scopes)?,
+            };
+            validate::key(&input)?;
+            let (key, record) =
+                scraper_server::keys::issue(store, &input.name, &input.scopes).await?;
             eprintln!(
                 "created key {} ({}); it is shown only now",
                 record.id, record.name

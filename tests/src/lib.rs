@@ -8,12 +8,11 @@ use reqwest::Method;
 use scraper_common::{Client, NewKey, Scope};
 use scraper_server::engine::EngineConfig;
 use scraper_server::store::Store;
-use scraper_server::{AppState, Config};
-use std::net::SocketAddr;
+use scraper_server::{AdminKey, AppState, Config, LaunchOptions, Running};
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::Path;
 use std::time::Duration;
 use tempfile::TempDir;
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 
 pub struct TestApp {
     pub addr: SocketAddr,
@@ -25,8 +24,7 @@ pub struct TestApp {
     pub db_path: std::path::PathBuf,
     /// The server's own state (its engine, policy...), for set-ups the API has no call for.
     pub state: AppState,
-    shutdown: Option<oneshot::Sender<()>>,
-    server: Option<JoinHandle<()>>,
+    running: Option<Running>,
     _dir: TempDir,
 }
 
@@ -85,33 +83,34 @@ pub fn test_engine() -> EngineConfig {
 pub async fn spawn_app_with(config: Config) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let db_path = dir.path().join("scraper.db");
-    let url = format!("sqlite://{}", db_path.display());
-    let store = Store::open(&url).await.expect("open store");
-    let admin_key = scraper_server::bootstrap_admin_key(&store)
-        .await
-        .expect("bootstrap")
+    let running = scraper_server::launch(LaunchOptions {
+        database_url: database_url(&db_path),
+        listen: (Ipv4Addr::LOCALHOST, 0).into(),
+        config,
+        admin_key: AdminKey::FirstStart,
+    })
+    .await
+    .expect("launch");
+    let admin_key = running
+        .admin_key
+        .clone()
         .expect("a fresh database gets an admin key");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let (tx, rx) = oneshot::channel::<()>();
-    let state = AppState::new(store.clone(), &config).expect("app state");
-    let server = tokio::spawn(scraper_server::serve(state.clone(), listener, async {
-        let _ = rx.await;
-    }));
+    let addr = running.addr;
     let client = Client::new(&format!("http://{addr}"), &admin_key).expect("client");
     TestApp {
         addr,
         client,
         admin_key,
-        store,
+        store: running.store().clone(),
         db_path,
-        state,
-        shutdown: Some(tx),
-        server: Some(server),
+        state: running.state.clone(),
+        running: Some(running),
         _dir: dir,
     }
+}
+
+fn database_url(path: &Path) -> String {
+    format!("sqlite://{}", path.display())
 }
 
 impl TestApp {
@@ -189,13 +188,14 @@ impl TestApp {
         panic!("run {run_id} never started");
     }
 
-    /// Stops the server gracefully and waits for it.
+    /// Stops the server gracefully and waits for it. `store` then holds a
+    /// new handle on the same file, for checks of what the server left.
     pub async fn stop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(server) = self.server.take() {
-            server.await.expect("server task");
+        if let Some(running) = self.running.take() {
+            running.stop().await;
+            self.store = Store::open(&database_url(&self.db_path))
+                .await
+                .expect("reopen store");
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod error;
 pub mod event_loop;
 pub mod export;
 pub mod headless;
+#[cfg(feature = "local")]
 pub mod local;
 pub mod runtime;
 pub mod terminal;

@@ -5,7 +5,7 @@ use reqwest::Method;
 use scraper_common::{FlowInput, FlowMode, FlowStatus, RunStatus};
 use scraper_server::Config;
 use scraper_server::engine::EngineConfig;
-use scraper_tests::site::{Page, TestSite, cards, closed_port};
+use scraper_tests::site::{Reply, TestSite, cards, closed_port};
 use scraper_tests::{
     TestApp, assert_error, spawn_app_on_loopback, spawn_app_with, spawn_app_with_fetch_timeout,
 };
@@ -33,7 +33,7 @@ async fn a_run_fetches_extracts_and_completes() {
         ],
         None,
     );
-    let site = TestSite::pages(vec![("/shop", Page::html(page))]).await;
+    let site = TestSite::pages(vec![("/shop", Reply::html(page))]).await;
     let app = spawn_app_on_loopback().await;
     let flow_id = flow(
         &app,
@@ -138,15 +138,15 @@ async fn paginate_follows_next_links_up_to_its_limit() {
     let site = TestSite::pages(vec![
         (
             "/p1",
-            Page::html(cards(&[("A", "$1"), ("B", "$2")], Some("/p2"))),
+            Reply::html(cards(&[("A", "$1"), ("B", "$2")], Some("/p2"))),
         ),
         (
             "/p2",
-            Page::html(cards(&[("C", "$3"), ("D", "$4")], Some("p3"))),
+            Reply::html(cards(&[("C", "$3"), ("D", "$4")], Some("p3"))),
         ),
         (
             "/p3",
-            Page::html(cards(&[("E", "$5"), ("F", "$6")], Some("/p1"))),
+            Reply::html(cards(&[("E", "$5"), ("F", "$6")], Some("/p1"))),
         ),
     ])
     .await;
@@ -182,9 +182,9 @@ async fn a_layout_change_fails_the_run_and_the_flow_recovers() {
     let site = TestSite::pages(vec![
         (
             "/new-layout",
-            Page::html("<html><body><p>We moved things around.</p></body></html>"),
+            Reply::html("<html><body><p>We moved things around.</p></body></html>"),
         ),
-        ("/shop", Page::html(cards(&[("Lamp", "$10")], None))),
+        ("/shop", Reply::html(cards(&[("Lamp", "$10")], None))),
     ])
     .await;
     let app = spawn_app_on_loopback().await;
@@ -229,9 +229,9 @@ async fn unreachable_refused_and_slow_sites_fail_with_their_reason() {
     let site = TestSite::pages(vec![
         (
             "/slow",
-            Page::html(cards(&[("A", "$1")], None)).slow(Duration::from_secs(5)),
+            Reply::html(cards(&[("A", "$1")], None)).slow(Duration::from_secs(5)),
         ),
-        ("/gone", Page::status(404)),
+        ("/gone", Reply::status(404)),
     ])
     .await;
     let app = spawn_app_with_fetch_timeout(Duration::from_millis(500)).await;
@@ -280,7 +280,7 @@ async fn unreachable_refused_and_slow_sites_fail_with_their_reason() {
 
 #[tokio::test]
 async fn modes_and_steps_not_built_yet_fail_saying_so() {
-    let site = TestSite::pages(vec![("/", Page::html(cards(&[("A", "$1")], None)))]).await;
+    let site = TestSite::pages(vec![("/", Reply::html(cards(&[("A", "$1")], None)))]).await;
     let app = spawn_app_on_loopback().await;
     let mut input = FlowInput::new("browser", site.url("/"));
     input.mode = FlowMode::Interact;
@@ -318,7 +318,7 @@ async fn modes_and_steps_not_built_yet_fail_saying_so() {
 async fn cancel_stops_a_running_run_within_two_seconds() {
     let site = TestSite::pages(vec![(
         "/slow",
-        Page::html(cards(&[("A", "$1")], None)).slow(Duration::from_secs(10)),
+        Reply::html(cards(&[("A", "$1")], None)).slow(Duration::from_secs(10)),
     )])
     .await;
     let app = spawn_app_on_loopback().await;
@@ -483,11 +483,11 @@ async fn a_server_stopping_mid_run_fails_it_as_worker_lost_and_keeps_the_rest() 
     let site = TestSite::pages(vec![
         (
             "/p1",
-            Page::html(cards(&[("A", "$1"), ("B", "$2")], Some("/p2"))),
+            Reply::html(cards(&[("A", "$1"), ("B", "$2")], Some("/p2"))),
         ),
         (
             "/p2",
-            Page::html(cards(&[("C", "$3")], None)).slow(Duration::from_secs(30)),
+            Reply::html(cards(&[("C", "$3")], None)).slow(Duration::from_secs(30)),
         ),
     ])
     .await;
@@ -602,10 +602,10 @@ async fn a_crawl_refuses_private_targets_and_stops_when_cancelled() {
         .collect();
     pages.push((
         "/".to_string(),
-        Page::html(format!("<html><body>{links}</body></html>")),
+        Reply::html(format!("<html><body>{links}</body></html>")),
     ));
     for i in 0..200 {
-        pages.push((format!("/p{i}"), Page::html(cards(&[("A", "$1")], None))));
+        pages.push((format!("/p{i}"), Reply::html(cards(&[("A", "$1")], None))));
     }
     let site = TestSite::pages(
         pages
@@ -675,7 +675,7 @@ async fn crawl_settings_shape_what_is_fetched() {
             .iter()
             .map(|l| format!("<a href=\"{l}\">{l}</a>"))
             .collect();
-        Page::html(format!(
+        Reply::html(format!(
             "<html><body><div class=\"card\"><h2 class=\"name\">{name}</h2><span class=\"price\">$1</span></div>\
              <div class=\"card\"><h2 class=\"name\">{name} 2</h2><span class=\"price\">$2</span></div>{links}</body></html>"
         ))
@@ -741,19 +741,19 @@ async fn crawl_settings_shape_what_is_fetched() {
 /// by a link, not by a redirect.
 #[tokio::test]
 async fn a_crawl_never_follows_into_a_refused_address() {
-    let refused = TestSite::pages(vec![("/x", Page::html(cards(&[("X", "$9")], None)))]).await;
+    let refused = TestSite::pages(vec![("/x", Reply::html(cards(&[("X", "$9")], None)))]).await;
     let target = refused.url("/x");
     let allowed = TestSite::pages_on(
         "127.0.0.2",
         vec![
             (
                 "/",
-                Page::html(format!(
+                Reply::html(format!(
                     "<html><body>{}<a href=\"{target}\">out</a><a href=\"/jump\">jump</a></body></html>",
                     cards(&[("A", "$1")], None)
                 )),
             ),
-            ("/jump", Page::redirect(&target)),
+            ("/jump", Reply::redirect(&target)),
         ],
     )
     .await;

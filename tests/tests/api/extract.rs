@@ -3,7 +3,7 @@
 
 use reqwest::Method;
 use scraper_tests::bench_site::{self, Product};
-use scraper_tests::site::{Page, TestSite, closed_port};
+use scraper_tests::site::{Reply, TestSite, closed_port};
 use scraper_tests::{assert_error, spawn_app, spawn_app_on_loopback, spawn_app_with_fetch_timeout};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -23,7 +23,7 @@ async fn post(app: &scraper_tests::TestApp, body: Value) -> (u16, Value) {
 
 #[tokio::test]
 async fn the_reference_example_on_a_served_page() {
-    let site = TestSite::pages(vec![("/products", Page::html(LISTING))]).await;
+    let site = TestSite::pages(vec![("/products", Reply::html(LISTING))]).await;
     let app = spawn_app_on_loopback().await;
     let url = site.url("/products");
     let (status, body) = post(
@@ -205,7 +205,7 @@ async fn the_bench_shop_through_the_api() {
 
 #[tokio::test]
 async fn private_targets_are_refused_without_any_traffic() {
-    let site = TestSite::pages(vec![("/", Page::html(LISTING))]).await;
+    let site = TestSite::pages(vec![("/", Reply::html(LISTING))]).await;
     let app = spawn_app().await;
     let refused = post(&app, json!({"url": site.url("/")})).await;
     assert_error(
@@ -225,12 +225,12 @@ async fn private_targets_are_refused_without_any_traffic() {
 
 #[tokio::test]
 async fn allowed_ranges_are_exact_and_redirects_are_checked() {
-    let other = TestSite::pages(vec![("/", Page::html(LISTING))]).await;
+    let other = TestSite::pages(vec![("/", Reply::html(LISTING))]).await;
     let target = format!("http://127.0.0.2:{}/", other.addr.port());
     let site = TestSite::pages(vec![
-        ("/jump", Page::redirect(&target)),
-        ("/hop", Page::redirect("/products")),
-        ("/products", Page::html(LISTING)),
+        ("/jump", Reply::redirect(&target)),
+        ("/hop", Reply::redirect("/products")),
+        ("/products", Reply::html(LISTING)),
     ])
     .await;
     let app = spawn_app_on_loopback().await;
@@ -270,9 +270,9 @@ async fn fetch_failures_say_what_happened() {
     let site = TestSite::pages(vec![
         (
             "/doc.pdf",
-            Page::bytes("application/pdf", b"%PDF-1.4".to_vec()),
+            Reply::with_type("application/pdf", b"%PDF-1.4".to_vec()),
         ),
-        ("/gone", Page::status(404)),
+        ("/gone", Reply::status(404)),
     ])
     .await;
     let app = spawn_app_with_fetch_timeout(Duration::from_millis(500)).await;
@@ -304,10 +304,10 @@ async fn pages_in_other_charsets_are_decoded() {
     ))
     .unwrap();
     let site = TestSite::pages(vec![
-        ("/meta", Page::bytes("text/html", bytes.clone())),
+        ("/meta", Reply::with_type("text/html", bytes.clone())),
         (
             "/header",
-            Page::bytes("text/html; charset=windows-1252", bytes),
+            Reply::with_type("text/html; charset=windows-1252", bytes),
         ),
     ])
     .await;

@@ -3,6 +3,7 @@
 //! still gets every line, in order, while the run goes on.
 
 use crate::proxy::SseBreakingProxy;
+use hyper::StatusCode;
 use scraper_common::{Client, FlowInput, FlowStatus, RunStatus};
 use scraper_tests::site::TestSite;
 use scraper_tests::{TestApp, spawn_app_on_loopback};
@@ -13,7 +14,6 @@ use scraper_tui::headless::Headless;
 use serde_json::json;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
-use warp::http::StatusCode;
 
 const WAIT: Duration = Duration::from_secs(30);
 

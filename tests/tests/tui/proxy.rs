@@ -3,20 +3,21 @@
 //! request to the real server. It stands for an outside thing (a proxy or
 //! gateway that does not pass event streams on); the server is not faked.
 
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::{Request, Response, StatusCode};
+use scraper_tests::site::TestServer;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use tokio::sync::oneshot;
-use warp::Filter;
-use warp::http::{HeaderMap, Method, Response, StatusCode};
 
 pub struct SseBreakingProxy {
-    pub addr: SocketAddr,
     /// Requests for a log stream, refused.
     pub streams: Arc<AtomicUsize>,
     /// Requests for log lines by `after=`, forwarded.
     pub polls: Arc<AtomicUsize>,
-    _stop: oneshot::Sender<()>,
+    server: TestServer,
 }
 
 impl SseBreakingProxy {
@@ -26,83 +27,73 @@ impl SseBreakingProxy {
         let polls = Arc::new(AtomicUsize::new(0));
         let http = reqwest::Client::new();
         let (s, p) = (streams.clone(), polls.clone());
-        let query = warp::query::raw().or(warp::any().map(String::new)).unify();
-        let route = warp::method()
-            .and(warp::path::full())
-            .and(query)
-            .and(warp::header::headers_cloned())
-            .and(warp::body::bytes())
-            .then(
-                move |method: Method,
-                      path: warp::path::FullPath,
-                      query: String,
-                      headers: HeaderMap,
-                      body: warp::hyper::body::Bytes| {
-                    let (http, streams, polls) = (http.clone(), s.clone(), p.clone());
-                    async move {
-                        let path = path.as_str().to_string();
-                        if path.ends_with("/logs/stream") {
-                            streams.fetch_add(1, Ordering::SeqCst);
-                            return Response::builder()
-                                .status(status)
-                                .header("content-type", "text/html")
-                                .body(format!("<h1>{status}</h1>").into_bytes())
-                                .unwrap();
-                        }
-                        if path.ends_with("/logs") && query.starts_with("after=") {
-                            polls.fetch_add(1, Ordering::SeqCst);
-                        }
-                        forward(&http, upstream, method, &path, &query, headers, body).await
-                    }
-                },
-            );
-        let (addr, tx) = scraper_tests::site::serve("127.0.0.1", route).await;
+        let server = TestServer::start_raw("127.0.0.1:0", move |request| {
+            let (http, streams, polls) = (http.clone(), s.clone(), p.clone());
+            Box::pin(async move {
+                let path = request.uri().path().to_string();
+                let query = request.uri().query().unwrap_or_default().to_string();
+                if path.ends_with("/logs/stream") {
+                    streams.fetch_add(1, Ordering::SeqCst);
+                    return Some(
+                        Response::builder()
+                            .status(status)
+                            .header("content-type", "text/html")
+                            .body(Full::new(Bytes::from(format!("<h1>{status}</h1>"))))
+                            .unwrap(),
+                    );
+                }
+                if path.ends_with("/logs") && query.starts_with("after=") {
+                    polls.fetch_add(1, Ordering::SeqCst);
+                }
+                Some(forward(&http, upstream, request).await)
+            })
+        })
+        .await;
         SseBreakingProxy {
-            addr,
             streams,
             polls,
-            _stop: tx,
+            server,
         }
     }
 
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        self.server.url("")
     }
 }
 
 async fn forward(
     http: &reqwest::Client,
     upstream: SocketAddr,
-    method: Method,
-    path: &str,
-    query: &str,
-    headers: HeaderMap,
-    body: warp::hyper::body::Bytes,
-) -> Response<Vec<u8>> {
-    let mut url = format!("http://{upstream}{path}");
-    if !query.is_empty() {
-        url.push('?');
-        url.push_str(query);
-    }
-    let mut request = http.request(method, url).body(body.to_vec());
-    for (name, value) in &headers {
+    request: Request<Incoming>,
+) -> Response<Full<Bytes>> {
+    let (parts, body) = request.into_parts();
+    let target = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+    let body = body
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
+    let mut outgoing = http
+        .request(parts.method, format!("http://{upstream}{target}"))
+        .body(body);
+    for (name, value) in &parts.headers {
         // The connection's own headers are this hop's, not the next one's.
         if name != "host" && name != "content-length" && name != "connection" {
-            request = request.header(name, value);
+            outgoing = outgoing.header(name, value);
         }
     }
-    match request.send().await {
+    match outgoing.send().await {
         Ok(response) => {
             let mut out = Response::builder().status(response.status());
             if let Some(kind) = response.headers().get("content-type") {
                 out = out.header("content-type", kind);
             }
             let bytes = response.bytes().await.unwrap_or_default();
-            out.body(bytes.to_vec()).unwrap()
+            out.body(Full::new(bytes)).unwrap()
         }
         Err(e) => Response::builder()
             .status(StatusCode::BAD_GATEWAY)
-            .body(e.to_string().into_bytes())
+            .body(Full::new(Bytes::from(e.to_string())))
             .unwrap(),
     }
 }

@@ -4,8 +4,8 @@ use std::sync::{Arc, OnceLock};
 
 use serde_json::json;
 
-use crate::common::{Reply, TestServer};
 use crate::crawler::{links, not_found, run};
+use scraper_tests::site::{Reply, TestServer};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn include_and_exclude_filter_links() {

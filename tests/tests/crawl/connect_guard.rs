@@ -3,19 +3,17 @@
 //! Debug output is not reqwest's), the connection is judged by the address it
 //! actually reached, and dropped before a request is written.
 
-use crate::common;
-
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use common::{Reply, TestServer, eventually};
 use http::Uri;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioIo;
 use scraper_server::net::connect_guard::ConnectGuardLayer;
 use scraper_server::net::{PolicyError, PrivateNetworks, UrlPolicy};
+use scraper_tests::site::{Reply, TestServer, eventually};
 use tokio::net::TcpStream;
 use tower_layer::Layer;
 use tower_service::Service;

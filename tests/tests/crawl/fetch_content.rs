@@ -1,14 +1,12 @@
 //! What `fetch_page` does with bodies: decompression, charsets, size limits,
 //! content types and error statuses. Servers on 127.0.0.1 only.
 
-use crate::common;
-
 use std::io::Write;
 use std::sync::Arc;
 
-use common::{Reply, TestServer};
 use scraper_server::fetch::{FetchOptions, MAX_PAGE_BYTES, Page, fetch_page};
 use scraper_server::net::{ClientOptions, ErrorKind, FetchError, UrlPolicy, build_client};
+use scraper_tests::site::{Reply, TestServer};
 
 async fn fetch_with(
     server: &TestServer,

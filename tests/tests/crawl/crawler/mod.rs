@@ -18,7 +18,7 @@ use serde_json::Value;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use crate::common::Reply;
+use scraper_tests::site::Reply;
 
 /// Only the first test site's address is allowed, as in the brief's setup.
 pub fn loopback_policy() -> Arc<UrlPolicy> {

@@ -1,18 +1,16 @@
 //! The policy as enforced by the client and `fetch_page`, against real
 //! servers on loopback addresses. Every request here goes to 127.0.0.x or ::1.
 
-use crate::common;
-
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 
-use common::{Reply, TestServer};
 use scraper_server::fetch::{FetchOptions, Page, fetch_page};
 use scraper_server::net::resolve::Lookup;
 use scraper_server::net::{
     ClientOptions, ErrorKind, FetchError, PolicyResolver, PrivateNetworks, UrlPolicy, build_client,
     build_client_with_resolver,
 };
+use scraper_tests::site::{Reply, TestServer};
 
 fn setup(private: &str) -> (reqwest::Client, UrlPolicy) {
     let policy = UrlPolicy::new(match private {

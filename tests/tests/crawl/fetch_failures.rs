@@ -1,14 +1,12 @@
 //! Transport failures and how they are reported. Every connection attempt
 //! here goes to 127.0.0.1; the .invalid name is answered inside the resolver.
 
-use crate::common;
-
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{Reply, TestServer, closed_port};
 use scraper_server::fetch::{FetchOptions, Page, fetch_page};
 use scraper_server::net::{ClientOptions, ErrorKind, FetchError, UrlPolicy, build_client};
+use scraper_tests::site::{Reply, TestServer, closed_port};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -98,7 +96,7 @@ async fn a_body_cut_short_is_a_network_error_naming_the_url() {
 
 #[tokio::test]
 async fn nothing_listening_is_a_connect_error_naming_host_and_port() {
-    let port = closed_port().await;
+    let port = closed_port();
     let url = format!("http://127.0.0.1:{port}/");
     let err = fetch(&url, &FetchOptions::default()).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Connect, "{err:?}");

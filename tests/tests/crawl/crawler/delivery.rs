@@ -10,11 +10,11 @@ use serde_json::json;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use crate::common::TestServer;
 use crate::crawler::{client, links, loopback_policy, not_found, settings};
+use scraper_tests::site::TestServer;
 
 /// `/` and `/p/1` .. `/p/{n-1}`: n pages, all linked from the home page.
-fn flat_site(n: usize) -> impl Fn(&str) -> crate::common::Reply + Send + Sync + 'static {
+fn flat_site(n: usize) -> impl Fn(&str) -> scraper_tests::site::Reply + Send + Sync + 'static {
     move |path: &str| {
         if path == "/" {
             let hrefs: Vec<String> = (1..n).map(|i| format!("/p/{i}")).collect();
@@ -29,7 +29,7 @@ fn flat_site(n: usize) -> impl Fn(&str) -> crate::common::Reply + Send + Sync + 
 }
 
 /// An endless binary tree of pages: /p/N links to /p/2N+1 and /p/2N+2.
-fn endless_site(path: &str) -> crate::common::Reply {
+fn endless_site(path: &str) -> scraper_tests::site::Reply {
     let n: u64 = match path {
         "/" => 0,
         p => match p.strip_prefix("/p/").and_then(|n| n.parse().ok()) {

@@ -6,8 +6,8 @@ use std::time::Instant;
 use scraper_server::crawl::CrawlError;
 use serde_json::json;
 
-use crate::common::{Reply, TestServer};
 use crate::crawler::{links, not_found, run};
+use scraper_tests::site::{Reply, TestServer};
 
 fn text(body: &str) -> Reply {
     Reply::with_type("text/plain", body.as_bytes().to_vec())

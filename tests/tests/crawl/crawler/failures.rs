@@ -7,8 +7,8 @@ use scraper_server::crawl::FailureKind;
 use scraper_server::net::ErrorKind;
 use serde_json::json;
 
-use crate::common::{Reply, TestServer, closed_port};
 use crate::crawler::{links, not_found, run};
+use scraper_tests::site::{Reply, TestServer, closed_port};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_404_is_a_failed_page_with_its_status() {
@@ -56,7 +56,7 @@ async fn a_page_that_never_answers_times_out() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_start_url_that_is_down_is_a_clear_error() {
-    let port = closed_port().await;
+    let port = closed_port();
     let out = run(&format!("http://127.0.0.1:{port}/"), json!({})).await;
     let err = out.result.unwrap_err();
     let message = err.to_string();

@@ -3,8 +3,8 @@
 use scraper_server::crawl::StopReason;
 use serde_json::json;
 
-use crate::common::{Reply, TestServer};
 use crate::crawler::{links, not_found, run};
+use scraper_tests::site::{Reply, TestServer};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn max_pages_is_honoured_exactly() {

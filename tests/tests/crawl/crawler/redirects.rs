@@ -6,8 +6,8 @@ use scraper_server::crawl::FailureKind;
 use scraper_server::net::ErrorKind;
 use serde_json::json;
 
-use crate::common::{Reply, TestServer};
 use crate::crawler::{links, not_found, run};
+use scraper_tests::site::{Reply, TestServer};
 
 fn moved(status: u16, location: &str) -> Reply {
     Reply::Respond {

@@ -104,248 +104,87 @@ pub struct Binding {
     pub hint: bool,
 }
 
-const fn bind(
-    context: Context,
-    keys: &'static [Key],
-    act: Act,
-    label: &'static str,
-    writes: bool,
-    hint: bool,
-) -> Binding {
+/// A binding that reads and is hinted in the header; the flags below say
+/// where it is otherwise.
+const fn bind(context: Context, keys: &'static [Key], act: Act, label: &'static str) -> Binding {
     Binding {
         context,
         keys,
         act,
         label,
-        writes,
-        hint,
+        writes: false,
+        hint: true,
+    }
+}
+
+impl Binding {
+    const fn writes(self) -> Binding {
+        Binding {
+            writes: true,
+            ..self
+        }
+    }
+
+    /// Left out of the header, which has room for a view's own keys only.
+    const fn help_only(self) -> Binding {
+        Binding {
+            hint: false,
+            ..self
+        }
     }
 }
 
 use Context::{Flows, Global, Items, Keys, Logs, Runs};
 
+const ENTER: Key = Key::code(KeyCode::Enter);
+const ESC: Key = Key::code(KeyCode::Esc);
+const UP: Key = Key::code(KeyCode::Up);
+const DOWN: Key = Key::code(KeyCode::Down);
+const HOME: Key = Key::code(KeyCode::Home);
+const END: Key = Key::code(KeyCode::End);
+const PAGE_UP: Key = Key::code(KeyCode::PageUp);
+const PAGE_DOWN: Key = Key::code(KeyCode::PageDown);
+
 pub const KEYMAP: &[Binding] = &[
     // Views first: their keys win over the general ones.
-    bind(
-        Flows,
-        &[Key::code(KeyCode::Enter)],
-        Act::Open,
-        "runs",
-        false,
-        true,
-    ),
-    bind(
-        Flows,
-        &[Key::ch('d')],
-        Act::Describe,
-        "describe",
-        false,
-        true,
-    ),
-    bind(Flows, &[Key::ch('t')], Act::Trigger, "trigger", true, true),
-    bind(
-        Flows,
-        &[Key::ch('p')],
-        Act::TogglePause,
-        "pause/resume",
-        true,
-        true,
-    ),
-    bind(Flows, &[Key::ch('n')], Act::NewFlow, "new", true, true),
-    bind(Flows, &[Key::ch('e')], Act::EditFlow, "edit", true, true),
-    bind(
-        Flows,
-        &[Key::ctrl('d')],
-        Act::DeleteFlow,
-        "delete",
-        true,
-        true,
-    ),
-    bind(
-        Flows,
-        &[Key::ch('f')],
-        Act::CycleStatus,
-        "status filter",
-        false,
-        true,
-    ),
-    bind(
-        Flows,
-        &[Key::ch('m')],
-        Act::CycleMode,
-        "mode filter",
-        false,
-        true,
-    ),
-    bind(
-        Runs,
-        &[Key::code(KeyCode::Enter), Key::ch('l')],
-        Act::Logs,
-        "logs",
-        false,
-        true,
-    ),
-    bind(
-        Runs,
-        &[Key::ch('d')],
-        Act::Describe,
-        "describe",
-        false,
-        true,
-    ),
-    bind(Runs, &[Key::ch('i')], Act::Items, "items", false, true),
-    bind(
-        Runs,
-        &[Key::ch('t')],
-        Act::RunAgain,
-        "run again",
-        true,
-        true,
-    ),
-    bind(
-        Runs,
-        &[Key::ctrl('k')],
-        Act::CancelRun,
-        "cancel",
-        true,
-        true,
-    ),
-    bind(
-        Runs,
-        &[Key::ctrl('z')],
-        Act::FailedOnly,
-        "failed only",
-        false,
-        true,
-    ),
-    bind(Logs, &[Key::ch('s')], Act::Follow, "follow", false, true),
-    bind(Logs, &[Key::ch('w')], Act::Wrap, "wrap", false, true),
-    bind(
-        Logs,
-        &[Key::ch('t')],
-        Act::Timestamps,
-        "timestamps",
-        false,
-        true,
-    ),
-    bind(Logs, &[Key::ch('/')], Act::Search, "search", false, true),
-    bind(
-        Logs,
-        &[Key::ch('n')],
-        Act::NextMatch,
-        "next match",
-        false,
-        true,
-    ),
-    bind(
-        Logs,
-        &[Key::ch('N')],
-        Act::PrevMatch,
-        "prev match",
-        false,
-        true,
-    ),
-    bind(Logs, &[Key::ctrl('s')], Act::SaveLogs, "save", false, true),
-    bind(Items, &[Key::ctrl('s')], Act::Export, "export", false, true),
-    bind(Keys, &[Key::ch('n')], Act::NewKey, "create", true, true),
-    bind(
-        Keys,
-        &[Key::ctrl('d')],
-        Act::RevokeKey,
-        "revoke",
-        true,
-        true,
-    ),
-    bind(Global, &[Key::ch('?')], Act::Help, "help", false, true),
-    bind(
-        Global,
-        &[Key::ch(':')],
-        Act::Command,
-        "command",
-        false,
-        true,
-    ),
-    bind(Global, &[Key::ch('/')], Act::Filter, "filter", false, true),
-    bind(
-        Global,
-        &[Key::code(KeyCode::Esc)],
-        Act::Back,
-        "back",
-        false,
-        true,
-    ),
-    bind(
-        Global,
-        &[Key::ch('q')],
-        Act::Quit,
-        "back/quit",
-        false,
-        false,
-    ),
-    bind(
-        Global,
-        &[Key::ctrl('c')],
-        Act::ForceQuit,
-        "quit",
-        false,
-        false,
-    ),
-    bind(
-        Global,
-        &[Key::ctrl('r')],
-        Act::Refresh,
-        "refresh",
-        false,
-        false,
-    ),
-    bind(
-        Global,
-        &[Key::ch('k'), Key::code(KeyCode::Up)],
-        Act::Up,
-        "up",
-        false,
-        false,
-    ),
-    bind(
-        Global,
-        &[Key::ch('j'), Key::code(KeyCode::Down)],
-        Act::Down,
-        "down",
-        false,
-        false,
-    ),
-    bind(
-        Global,
-        &[Key::ch('g'), Key::code(KeyCode::Home)],
-        Act::Top,
-        "top",
-        false,
-        false,
-    ),
-    bind(
-        Global,
-        &[Key::ch('G'), Key::code(KeyCode::End)],
-        Act::Bottom,
-        "bottom",
-        false,
-        false,
-    ),
-    bind(
-        Global,
-        &[Key::code(KeyCode::PageUp)],
-        Act::PageUp,
-        "page up",
-        false,
-        false,
-    ),
-    bind(
-        Global,
-        &[Key::code(KeyCode::PageDown)],
-        Act::PageDown,
-        "page down",
-        false,
-        false,
-    ),
+    bind(Flows, &[ENTER], Act::Open, "runs"),
+    bind(Flows, &[Key::ch('d')], Act::Describe, "describe"),
+    bind(Flows, &[Key::ch('t')], Act::Trigger, "trigger").writes(),
+    bind(Flows, &[Key::ch('p')], Act::TogglePause, "pause/resume").writes(),
+    bind(Flows, &[Key::ch('n')], Act::NewFlow, "new").writes(),
+    bind(Flows, &[Key::ch('e')], Act::EditFlow, "edit").writes(),
+    bind(Flows, &[Key::ctrl('d')], Act::DeleteFlow, "delete").writes(),
+    bind(Flows, &[Key::ch('f')], Act::CycleStatus, "status filter"),
+    bind(Flows, &[Key::ch('m')], Act::CycleMode, "mode filter"),
+    bind(Runs, &[ENTER, Key::ch('l')], Act::Logs, "logs"),
+    bind(Runs, &[Key::ch('d')], Act::Describe, "describe"),
+    bind(Runs, &[Key::ch('i')], Act::Items, "items"),
+    bind(Runs, &[Key::ch('t')], Act::RunAgain, "run again").writes(),
+    bind(Runs, &[Key::ctrl('k')], Act::CancelRun, "cancel").writes(),
+    bind(Runs, &[Key::ctrl('z')], Act::FailedOnly, "failed only"),
+    bind(Logs, &[Key::ch('s')], Act::Follow, "follow"),
+    bind(Logs, &[Key::ch('w')], Act::Wrap, "wrap"),
+    bind(Logs, &[Key::ch('t')], Act::Timestamps, "timestamps"),
+    bind(Logs, &[Key::ch('/')], Act::Search, "search"),
+    bind(Logs, &[Key::ch('n')], Act::NextMatch, "next match"),
+    bind(Logs, &[Key::ch('N')], Act::PrevMatch, "prev match"),
+    bind(Logs, &[Key::ctrl('s')], Act::SaveLogs, "save"),
+    bind(Items, &[Key::ctrl('s')], Act::Export, "export"),
+    bind(Keys, &[Key::ch('n')], Act::NewKey, "create").writes(),
+    bind(Keys, &[Key::ctrl('d')], Act::RevokeKey, "revoke").writes(),
+    bind(Global, &[Key::ch('?')], Act::Help, "help"),
+    bind(Global, &[Key::ch(':')], Act::Command, "command"),
+    bind(Global, &[Key::ch('/')], Act::Filter, "filter"),
+    bind(Global, &[ESC], Act::Back, "back"),
+    bind(Global, &[Key::ch('q')], Act::Quit, "back/quit").help_only(),
+    bind(Global, &[Key::ctrl('c')], Act::ForceQuit, "quit").help_only(),
+    bind(Global, &[Key::ctrl('r')], Act::Refresh, "refresh").help_only(),
+    bind(Global, &[Key::ch('k'), UP], Act::Up, "up").help_only(),
+    bind(Global, &[Key::ch('j'), DOWN], Act::Down, "down").help_only(),
+    bind(Global, &[Key::ch('g'), HOME], Act::Top, "top").help_only(),
+    bind(Global, &[Key::ch('G'), END], Act::Bottom, "bottom").help_only(),
+    bind(Global, &[PAGE_UP], Act::PageUp, "page up").help_only(),
+    bind(Global, &[PAGE_DOWN], Act::PageDown, "page down").help_only(),
 ];
 
 #[derive(Debug, PartialEq, Eq)]

@@ -10,9 +10,23 @@ use scraper_common::{
 use serde_json::{Map, Value};
 use std::path::PathBuf;
 
-/// A key's meaning, independent of which key it is (see `keymap`).
+/// A key's meaning, independent of which key it is (see `keymap`), by what
+/// it works on; `App::act` hands each group to its own handler.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Act {
+    General(GeneralAct),
+    Move(MoveAct),
+    Open(OpenAct),
+    Flow(FlowAct),
+    Run(RunAct),
+    Log(LogAct),
+    Items(ItemsAct),
+    Keys(KeysAct),
+}
+
+/// What every view offers: help, the prompts, back, quit, refresh.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GeneralAct {
     Help,
     Command,
     Filter,
@@ -20,36 +34,67 @@ pub enum Act {
     Quit,
     ForceQuit,
     Refresh,
+}
+
+/// The selection of a table, or the scroll of a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MoveAct {
     Up,
     Down,
     Top,
     Bottom,
     PageUp,
     PageDown,
-    Open,
+}
+
+/// A view of the selected row, pushed on the stack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OpenAct {
+    Runs,
     Describe,
-    Trigger,
-    TogglePause,
-    NewFlow,
-    EditFlow,
-    DeleteFlow,
-    CycleStatus,
-    CycleMode,
     Logs,
     Items,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FlowAct {
+    Trigger,
+    TogglePause,
+    New,
+    Edit,
+    Delete,
+    CycleStatus,
+    CycleMode,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RunAct {
     RunAgain,
-    CancelRun,
+    Cancel,
     FailedOnly,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LogAct {
     Follow,
     Wrap,
     Timestamps,
     Search,
     NextMatch,
     PrevMatch,
-    SaveLogs,
+    Save,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ItemsAct {
     Export,
-    NewKey,
-    RevokeKey,
+}
+
+/// API keys, the `:keys` view's rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeysAct {
+    New,
+    Revoke,
 }
 
 /// Which answer an API call fills. Calls for the same slot replace each

@@ -1,7 +1,9 @@
 //! The one key table. Dispatch, the header's hints and the `?` help are all
 //! read from `KEYMAP`, so a key cannot work without being documented.
 
-use super::action::Act;
+use super::action::{
+    Act, FlowAct, GeneralAct, ItemsAct, KeysAct, LogAct, MoveAct, OpenAct, RunAct,
+};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,46 +147,48 @@ const END: Key = Key::code(KeyCode::End);
 const PAGE_UP: Key = Key::code(KeyCode::PageUp);
 const PAGE_DOWN: Key = Key::code(KeyCode::PageDown);
 
+// One binding a line, in columns: the table reads down.
+#[rustfmt::skip]
 pub const KEYMAP: &[Binding] = &[
     // Views first: their keys win over the general ones.
-    bind(Flows, &[ENTER], Act::Open, "runs"),
-    bind(Flows, &[Key::ch('d')], Act::Describe, "describe"),
-    bind(Flows, &[Key::ch('t')], Act::Trigger, "trigger").writes(),
-    bind(Flows, &[Key::ch('p')], Act::TogglePause, "pause/resume").writes(),
-    bind(Flows, &[Key::ch('n')], Act::NewFlow, "new").writes(),
-    bind(Flows, &[Key::ch('e')], Act::EditFlow, "edit").writes(),
-    bind(Flows, &[Key::ctrl('d')], Act::DeleteFlow, "delete").writes(),
-    bind(Flows, &[Key::ch('f')], Act::CycleStatus, "status filter"),
-    bind(Flows, &[Key::ch('m')], Act::CycleMode, "mode filter"),
-    bind(Runs, &[ENTER, Key::ch('l')], Act::Logs, "logs"),
-    bind(Runs, &[Key::ch('d')], Act::Describe, "describe"),
-    bind(Runs, &[Key::ch('i')], Act::Items, "items"),
-    bind(Runs, &[Key::ch('t')], Act::RunAgain, "run again").writes(),
-    bind(Runs, &[Key::ctrl('k')], Act::CancelRun, "cancel").writes(),
-    bind(Runs, &[Key::ctrl('z')], Act::FailedOnly, "failed only"),
-    bind(Logs, &[Key::ch('s')], Act::Follow, "follow"),
-    bind(Logs, &[Key::ch('w')], Act::Wrap, "wrap"),
-    bind(Logs, &[Key::ch('t')], Act::Timestamps, "timestamps"),
-    bind(Logs, &[Key::ch('/')], Act::Search, "search"),
-    bind(Logs, &[Key::ch('n')], Act::NextMatch, "next match"),
-    bind(Logs, &[Key::ch('N')], Act::PrevMatch, "prev match"),
-    bind(Logs, &[Key::ctrl('s')], Act::SaveLogs, "save"),
-    bind(Items, &[Key::ctrl('s')], Act::Export, "export"),
-    bind(Keys, &[Key::ch('n')], Act::NewKey, "create").writes(),
-    bind(Keys, &[Key::ctrl('d')], Act::RevokeKey, "revoke").writes(),
-    bind(Global, &[Key::ch('?')], Act::Help, "help"),
-    bind(Global, &[Key::ch(':')], Act::Command, "command"),
-    bind(Global, &[Key::ch('/')], Act::Filter, "filter"),
-    bind(Global, &[ESC], Act::Back, "back"),
-    bind(Global, &[Key::ch('q')], Act::Quit, "back/quit").help_only(),
-    bind(Global, &[Key::ctrl('c')], Act::ForceQuit, "quit").help_only(),
-    bind(Global, &[Key::ctrl('r')], Act::Refresh, "refresh").help_only(),
-    bind(Global, &[Key::ch('k'), UP], Act::Up, "up").help_only(),
-    bind(Global, &[Key::ch('j'), DOWN], Act::Down, "down").help_only(),
-    bind(Global, &[Key::ch('g'), HOME], Act::Top, "top").help_only(),
-    bind(Global, &[Key::ch('G'), END], Act::Bottom, "bottom").help_only(),
-    bind(Global, &[PAGE_UP], Act::PageUp, "page up").help_only(),
-    bind(Global, &[PAGE_DOWN], Act::PageDown, "page down").help_only(),
+    bind(Flows,  &[ENTER],               Act::Open(OpenAct::Runs),            "runs"),
+    bind(Flows,  &[Key::ch('d')],        Act::Open(OpenAct::Describe),        "describe"),
+    bind(Flows,  &[Key::ch('t')],        Act::Flow(FlowAct::Trigger),         "trigger").writes(),
+    bind(Flows,  &[Key::ch('p')],        Act::Flow(FlowAct::TogglePause),     "pause/resume").writes(),
+    bind(Flows,  &[Key::ch('n')],        Act::Flow(FlowAct::New),             "new").writes(),
+    bind(Flows,  &[Key::ch('e')],        Act::Flow(FlowAct::Edit),            "edit").writes(),
+    bind(Flows,  &[Key::ctrl('d')],      Act::Flow(FlowAct::Delete),          "delete").writes(),
+    bind(Flows,  &[Key::ch('f')],        Act::Flow(FlowAct::CycleStatus),     "status filter"),
+    bind(Flows,  &[Key::ch('m')],        Act::Flow(FlowAct::CycleMode),       "mode filter"),
+    bind(Runs,   &[ENTER, Key::ch('l')], Act::Open(OpenAct::Logs),            "logs"),
+    bind(Runs,   &[Key::ch('d')],        Act::Open(OpenAct::Describe),        "describe"),
+    bind(Runs,   &[Key::ch('i')],        Act::Open(OpenAct::Items),           "items"),
+    bind(Runs,   &[Key::ch('t')],        Act::Run(RunAct::RunAgain),          "run again").writes(),
+    bind(Runs,   &[Key::ctrl('k')],      Act::Run(RunAct::Cancel),            "cancel").writes(),
+    bind(Runs,   &[Key::ctrl('z')],      Act::Run(RunAct::FailedOnly),        "failed only"),
+    bind(Logs,   &[Key::ch('s')],        Act::Log(LogAct::Follow),            "follow"),
+    bind(Logs,   &[Key::ch('w')],        Act::Log(LogAct::Wrap),              "wrap"),
+    bind(Logs,   &[Key::ch('t')],        Act::Log(LogAct::Timestamps),        "timestamps"),
+    bind(Logs,   &[Key::ch('/')],        Act::Log(LogAct::Search),            "search"),
+    bind(Logs,   &[Key::ch('n')],        Act::Log(LogAct::NextMatch),         "next match"),
+    bind(Logs,   &[Key::ch('N')],        Act::Log(LogAct::PrevMatch),         "prev match"),
+    bind(Logs,   &[Key::ctrl('s')],      Act::Log(LogAct::Save),              "save"),
+    bind(Items,  &[Key::ctrl('s')],      Act::Items(ItemsAct::Export),        "export"),
+    bind(Keys,   &[Key::ch('n')],        Act::Keys(KeysAct::New),             "create").writes(),
+    bind(Keys,   &[Key::ctrl('d')],      Act::Keys(KeysAct::Revoke),          "revoke").writes(),
+    bind(Global, &[Key::ch('?')],        Act::General(GeneralAct::Help),      "help"),
+    bind(Global, &[Key::ch(':')],        Act::General(GeneralAct::Command),   "command"),
+    bind(Global, &[Key::ch('/')],        Act::General(GeneralAct::Filter),    "filter"),
+    bind(Global, &[ESC],                 Act::General(GeneralAct::Back),      "back"),
+    bind(Global, &[Key::ch('q')],        Act::General(GeneralAct::Quit),      "back/quit").help_only(),
+    bind(Global, &[Key::ctrl('c')],      Act::General(GeneralAct::ForceQuit), "quit").help_only(),
+    bind(Global, &[Key::ctrl('r')],      Act::General(GeneralAct::Refresh),   "refresh").help_only(),
+    bind(Global, &[Key::ch('k'), UP],    Act::Move(MoveAct::Up),              "up").help_only(),
+    bind(Global, &[Key::ch('j'), DOWN],  Act::Move(MoveAct::Down),            "down").help_only(),
+    bind(Global, &[Key::ch('g'), HOME],  Act::Move(MoveAct::Top),             "top").help_only(),
+    bind(Global, &[Key::ch('G'), END],   Act::Move(MoveAct::Bottom),          "bottom").help_only(),
+    bind(Global, &[PAGE_UP],             Act::Move(MoveAct::PageUp),          "page up").help_only(),
+    bind(Global, &[PAGE_DOWN],           Act::Move(MoveAct::PageDown),        "page down").help_only(),
 ];
 
 #[derive(Debug, PartialEq, Eq)]
@@ -206,7 +210,7 @@ pub fn lookup(context: Context, key: Key, readonly: bool) -> Lookup {
 
 /// General keys a view has nothing for: not hinted, not in its help, and
 /// not answered with "this view has no filter" either.
-const LACKING: &[(Context, Act)] = &[(Context::Describe, Act::Filter)];
+const LACKING: &[(Context, Act)] = &[(Context::Describe, Act::General(GeneralAct::Filter))];
 
 /// The bindings that apply in `context`: its own, then the general ones
 /// whose keys it does not take over.

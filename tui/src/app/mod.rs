@@ -3,6 +3,7 @@
 //! the `Command`s for the runtime to carry out. `ui::draw` renders it.
 
 pub mod action;
+mod acts;
 mod commands;
 pub mod edit;
 mod error_text;
@@ -173,6 +174,11 @@ impl App {
             Screen::Flows(v) => v,
             _ => unreachable!("flows are the root"),
         }
+    }
+
+    /// Rows asked for a list, for the title (`[1000 of 12000]`).
+    pub fn page_limit(&self) -> u32 {
+        PAGE_LIMIT
     }
 
     pub fn key_name(&self) -> Option<&str> {

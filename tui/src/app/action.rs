@@ -22,6 +22,8 @@ pub enum Act {
     Log(LogAct),
     Items(ItemsAct),
     Keys(KeysAct),
+    Dialog(DialogAct),
+    Input(InputAct),
 }
 
 /// What every view offers: help, the prompts, back, quit, refresh.
@@ -97,6 +99,34 @@ pub enum KeysAct {
     Revoke,
 }
 
+/// The boxes over a view: help, the confirm dialog, the export choice and
+/// a notice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DialogAct {
+    Close,
+    ScrollDown,
+    ScrollUp,
+    Yes,
+    /// Presses the focused button.
+    Choose,
+    /// Moves the focus to the other button.
+    Switch,
+    Export(ExportFormat),
+}
+
+/// The input line of the filter, the `:` prompt, the log search and a new
+/// key's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InputAct {
+    Submit,
+    Close,
+    Erase,
+    Clear,
+    Complete,
+    /// The key pressed is the character typed.
+    Type,
+}
+
 /// Which answer an API call fills. Calls for the same slot replace each
 /// other: only the newest one's answer is applied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -152,7 +182,7 @@ pub enum Request {
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ExportFormat {
     Json,
     Csv,

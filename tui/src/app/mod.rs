@@ -7,6 +7,7 @@ mod acts;
 mod commands;
 pub mod edit;
 mod error_text;
+pub mod key;
 pub mod keymap;
 mod keys;
 pub mod nav;
@@ -158,8 +159,14 @@ impl App {
             .expect("the root view is never popped")
     }
 
+    /// The view's context, whatever dialog is open over it.
     pub fn context(&self) -> Context {
         self.screen().context()
+    }
+
+    /// Where keys go: the dialog or input line on top, else the view.
+    pub fn focus(&self) -> Context {
+        self.overlay.context().unwrap_or_else(|| self.context())
     }
 
     pub fn flows(&self) -> &FlowsView {

@@ -2,7 +2,7 @@
 
 use crate::app::App;
 use crate::app::action::{Command, LogAct};
-use crate::app::nav::{LogScroll, LogsView, Screen};
+use crate::app::nav::{LogScroll, LogsView, Screen, Search};
 use crate::app::overlay::InputKind;
 
 impl App {
@@ -48,8 +48,31 @@ impl App {
         }
     }
 
+    /// Searches the lines for `term` (an empty one ends the search), from
+    /// where the user is looking.
+    pub(in crate::app) fn search_logs(&mut self, term: String) {
+        let rows = self.body_rows.get().max(1);
+        if let Some(v) = self.logs_mut() {
+            if term.is_empty() {
+                v.search = None;
+                return;
+            }
+            let top = v.top(rows);
+            v.search = Some(Search {
+                term,
+                matches: Vec::new(),
+                current: 0,
+            });
+            v.research();
+            if let Some(search) = &mut v.search {
+                search.current = search.matches.iter().position(|&m| m >= top).unwrap_or(0);
+            }
+        }
+        self.jump_match(0);
+    }
+
     /// To the match `step` away from the current one, wrapping around.
-    pub(in crate::app) fn jump_match(&mut self, step: isize) {
+    fn jump_match(&mut self, step: isize) {
         let rows = self.body_rows.get().max(1);
         let Screen::Logs(v) = self.screen_mut() else {
             return;

@@ -183,11 +183,6 @@ impl App {
         }
     }
 
-    /// Rows asked for a list, for the title (`[1000 of 12000]`).
-    pub fn page_limit(&self) -> u32 {
-        PAGE_LIMIT
-    }
-
     pub fn key_name(&self) -> Option<&str> {
         self.settings
             .key_name

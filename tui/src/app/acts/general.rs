@@ -57,7 +57,7 @@ impl App {
     }
 
     /// The filter of the current view's table; `None` where there is none.
-    pub fn table_filter(&self) -> Option<String> {
+    pub(in crate::app) fn table_filter(&self) -> Option<String> {
         match self.screen() {
             Screen::Flows(v) => Some(v.table.filter.clone()),
             Screen::Runs(v) => Some(v.table.filter.clone()),

@@ -154,9 +154,12 @@ fn state(app: &App) -> String {
 /// The keys that act in this situation but are not bound in its context.
 fn undocumented(name: &str, setup: Setup) -> Vec<String> {
     let focus = setup().0.focus();
+    // `ctrl-s` in the logs writes a file.
+    let save_dir = tempfile::tempdir().unwrap();
     let mut found = Vec::new();
     for event in every_key() {
         let (mut app, _) = setup();
+        app.settings.save_dir = save_dir.path().to_path_buf();
         let before = state(&app);
         let commands = app.handle_key(event);
         let acted = !commands.is_empty() || state(&app) != before;

@@ -10,9 +10,25 @@ use scraper_common::{
 use serde_json::{Map, Value};
 use std::path::PathBuf;
 
-/// A key's meaning, independent of which key it is (see `keymap`).
+/// A key's meaning, independent of which key it is (see `keymap`), by what
+/// it works on; `App::act` hands each group to its own handler.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Act {
+    General(GeneralAct),
+    Move(MoveAct),
+    Open(OpenAct),
+    Flow(FlowAct),
+    Run(RunAct),
+    Log(LogAct),
+    Items(ItemsAct),
+    Keys(KeysAct),
+    Dialog(DialogAct),
+    Input(InputAct),
+}
+
+/// What every view offers: help, the prompts, back, quit, refresh.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GeneralAct {
     Help,
     Command,
     Filter,
@@ -20,36 +36,95 @@ pub enum Act {
     Quit,
     ForceQuit,
     Refresh,
+}
+
+/// The selection of a table, or the scroll of a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MoveAct {
     Up,
     Down,
     Top,
     Bottom,
     PageUp,
     PageDown,
-    Open,
+}
+
+/// A view of the selected row, pushed on the stack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OpenAct {
+    Runs,
     Describe,
-    Trigger,
-    TogglePause,
-    NewFlow,
-    EditFlow,
-    DeleteFlow,
-    CycleStatus,
-    CycleMode,
     Logs,
     Items,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FlowAct {
+    Trigger,
+    TogglePause,
+    New,
+    Edit,
+    Delete,
+    CycleStatus,
+    CycleMode,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RunAct {
     RunAgain,
-    CancelRun,
+    Cancel,
     FailedOnly,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LogAct {
     Follow,
     Wrap,
     Timestamps,
     Search,
     NextMatch,
     PrevMatch,
-    SaveLogs,
+    Save,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ItemsAct {
     Export,
-    NewKey,
-    RevokeKey,
+}
+
+/// API keys, the `:keys` view's rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeysAct {
+    New,
+    Revoke,
+}
+
+/// The boxes over a view: help, the confirm dialog, the export choice and
+/// a notice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DialogAct {
+    Close,
+    ScrollDown,
+    ScrollUp,
+    Yes,
+    /// Presses the focused button.
+    Choose,
+    /// Moves the focus to the other button.
+    Switch,
+    Export(ExportFormat),
+}
+
+/// The input line of the filter, the `:` prompt, the log search and a new
+/// key's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InputAct {
+    Submit,
+    Close,
+    Erase,
+    Clear,
+    Complete,
+    /// The key pressed is the character typed.
+    Type,
 }
 
 /// Which answer an API call fills. Calls for the same slot replace each
@@ -107,7 +182,7 @@ pub enum Request {
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ExportFormat {
     Json,
     Csv,

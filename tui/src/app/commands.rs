@@ -18,10 +18,7 @@ impl App {
         };
         match name {
             "" => Vec::new(),
-            "q" | "q!" | "quit" | "exit" => {
-                self.quit = true;
-                vec![Command::StopLogs, Command::Quit]
-            }
+            "q" | "q!" | "quit" | "exit" => self.quit(),
             "help" | "?" => {
                 self.overlay = Overlay::Help { scroll: 0 };
                 Vec::new()

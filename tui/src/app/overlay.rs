@@ -3,6 +3,7 @@
 //! search, new key), a notice (a new key, shown once) and a choice.
 
 use super::action::ExportFormat;
+use super::keymap::Context;
 
 #[derive(Debug, Default)]
 pub enum Overlay {
@@ -17,6 +18,21 @@ pub enum Overlay {
     ExportChoice {
         run_id: String,
     },
+}
+
+impl Overlay {
+    /// The keys it takes, from the key table; `None` leaves them to the view.
+    pub fn context(&self) -> Option<Context> {
+        Some(match self {
+            Overlay::None => return None,
+            Overlay::Help { .. } => Context::Help,
+            Overlay::Confirm(_) => Context::Confirm,
+            Overlay::Input(i) if i.kind == InputKind::Command => Context::Command,
+            Overlay::Input(_) => Context::Input,
+            Overlay::Notice(_) => Context::Notice,
+            Overlay::ExportChoice { .. } => Context::Export,
+        })
+    }
 }
 
 /// What a confirmed dialog does.

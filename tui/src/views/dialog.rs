@@ -1,7 +1,10 @@
 //! Boxes over the body: the confirm dialog every change goes through, a
 //! notice (a new key, shown once), and the export format choice.
 
+use super::hints;
 use super::theme::Theme;
+use crate::app::App;
+use crate::app::keymap::Context;
 use crate::app::overlay::{Confirm, Notice};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -26,7 +29,7 @@ fn boxed<'a>(title: &str, theme: &Theme) -> Block<'a> {
         .title(Line::styled(format!(" {title} "), theme.title()))
 }
 
-pub fn confirm(frame: &mut Frame, area: Rect, c: &Confirm, theme: &Theme) {
+pub fn confirm(frame: &mut Frame, area: Rect, app: &App, c: &Confirm, theme: &Theme) {
     let rect = centered(area, 56, 8);
     frame.render_widget(Clear, rect);
     let button = |text: &str, focused: bool| {
@@ -46,7 +49,7 @@ pub fn confirm(frame: &mut Frame, area: Rect, c: &Confirm, theme: &Theme) {
             button("Cancel", !c.yes_focused),
         ])
         .centered(),
-        Line::styled("y yes · n/esc no · tab switch", theme.dim()).centered(),
+        Line::from(hints::line(Context::Confirm, app.settings.readonly, theme)).centered(),
     ];
     frame.render_widget(
         Paragraph::new(lines)
@@ -56,7 +59,7 @@ pub fn confirm(frame: &mut Frame, area: Rect, c: &Confirm, theme: &Theme) {
     );
 }
 
-pub fn notice(frame: &mut Frame, area: Rect, n: &Notice, theme: &Theme) {
+pub fn notice(frame: &mut Frame, area: Rect, app: &App, n: &Notice, theme: &Theme) {
     let width = n
         .lines
         .iter()
@@ -78,7 +81,11 @@ pub fn notice(frame: &mut Frame, area: Rect, n: &Notice, theme: &Theme) {
             }
         })
         .collect();
-    lines.push(Line::styled("enter/esc to close", theme.dim()));
+    lines.push(Line::from(hints::line(
+        Context::Notice,
+        app.settings.readonly,
+        theme,
+    )));
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
@@ -87,19 +94,12 @@ pub fn notice(frame: &mut Frame, area: Rect, n: &Notice, theme: &Theme) {
     );
 }
 
-pub fn export_choice(frame: &mut Frame, area: Rect, run_id: &str, theme: &Theme) {
+pub fn export_choice(frame: &mut Frame, area: Rect, app: &App, run_id: &str, theme: &Theme) {
     let rect = centered(area, 50, 5);
     frame.render_widget(Clear, rect);
     let lines = vec![
         Line::raw(format!("Save the items of {run_id} as")),
-        Line::from(vec![
-            Span::styled("j", theme.key()),
-            Span::raw(" JSON   "),
-            Span::styled("c", theme.key()),
-            Span::raw(" CSV   "),
-            Span::styled("esc", theme.key()),
-            Span::raw(" cancel"),
-        ]),
+        Line::from(hints::line(Context::Export, app.settings.readonly, theme)),
     ];
     frame.render_widget(Paragraph::new(lines).block(boxed("Export", theme)), rect);
 }

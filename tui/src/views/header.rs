@@ -1,8 +1,7 @@
 //! Who we talk to, whether it answers, what is going on there, and the
-//! keys of the current view (from the key table).
+//! keys of what has them (the view, or a dialog over it).
 
 use super::theme::Theme;
-use crate::app::keymap;
 use crate::app::{App, Connection};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -75,38 +74,5 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         runs,
     ];
     frame.render_widget(Paragraph::new(lines), left);
-    draw_hints(frame, right, app, theme);
-}
-
-fn draw_hints(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let hints = keymap::hints(app.context(), app.settings.readonly);
-    let rows = area.height.max(1) as usize;
-    let cells: Vec<(String, &str)> = hints
-        .iter()
-        .map(|b| (format!("<{}>", keymap::keys_label(b)), b.label))
-        .collect();
-    // Columns of `rows` hints, each as wide as its widest hint, while they fit.
-    let mut lines: Vec<Vec<Span>> = vec![Vec::new(); rows];
-    let mut used = 0usize;
-    for column in cells.chunks(rows) {
-        let width = column
-            .iter()
-            .map(|(k, l)| k.chars().count() + 1 + l.chars().count())
-            .max()
-            .unwrap_or(0)
-            + 2;
-        if used + width > area.width as usize + 2 {
-            break;
-        }
-        used += width;
-        for (row, (key, label)) in column.iter().enumerate() {
-            let pad = width - key.chars().count() - 1 - label.chars().count();
-            lines[row].push(Span::styled(key.clone(), theme.key()));
-            lines[row].push(Span::raw(format!(" {label}{}", " ".repeat(pad))));
-        }
-    }
-    frame.render_widget(
-        Paragraph::new(lines.into_iter().map(Line::from).collect::<Vec<_>>()),
-        area,
-    );
+    super::hints::columns(frame, right, app, theme);
 }

@@ -7,6 +7,7 @@ pub mod flows;
 pub mod format;
 pub mod header;
 pub mod help;
+pub mod hints;
 pub mod items;
 pub mod keys;
 pub mod logs;
@@ -78,9 +79,9 @@ pub fn draw(app: &App, frame: &mut Frame) {
 
     match &app.overlay {
         Overlay::Help { scroll } => help::draw(frame, body, app, *scroll, &theme),
-        Overlay::Confirm(c) => dialog::confirm(frame, body, c, &theme),
-        Overlay::Notice(n) => dialog::notice(frame, body, n, &theme),
-        Overlay::ExportChoice { run_id } => dialog::export_choice(frame, body, run_id, &theme),
+        Overlay::Confirm(c) => dialog::confirm(frame, body, app, c, &theme),
+        Overlay::Notice(n) => dialog::notice(frame, body, app, n, &theme),
+        Overlay::ExportChoice { run_id } => dialog::export_choice(frame, body, app, run_id, &theme),
         Overlay::Input(_) | Overlay::None => {}
     }
 }

@@ -1,4 +1,4 @@
-use super::{Result, Store, StoreError, ids, is_unique_violation, now_ms};
+use super::{Result, Store, StoreError, ids, now_ms};
 use scraper_common::time::from_millis;
 use scraper_common::{Flow, FlowInput, FlowMode, FlowStatus};
 use sqlx::{QueryBuilder, Sqlite};
@@ -98,9 +98,9 @@ impl Store {
         let (steps, schema) = json_columns(input);
         let status = input.status.unwrap_or(FlowStatus::Draft);
         let now = now_ms();
-        for attempt in 1..=ids::ATTEMPTS {
-            let id = ids::next("flow");
-            let inserted = sqlx::query(
+        let (pool, steps, schema) = (&self.pool, &steps, &schema);
+        let id = ids::insert_with_fresh_id("flow", |id| async move {
+            sqlx::query(
                 "INSERT INTO flows (id, name, description, url, mode, status, steps, \
                  output_schema, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )
@@ -110,19 +110,16 @@ impl Store {
             .bind(&input.url)
             .bind(input.mode.as_str())
             .bind(status.as_str())
-            .bind(&steps)
-            .bind(&schema)
+            .bind(steps)
+            .bind(schema)
             .bind(now)
             .bind(now)
-            .execute(&self.pool)
-            .await;
-            match inserted {
-                Ok(_) => return self.flow(&id).await?.ok_or(sqlx::Error::RowNotFound.into()),
-                Err(e) if is_unique_violation(&e) && attempt < ids::ATTEMPTS => continue,
-                Err(e) => return Err(e.into()),
-            }
-        }
-        unreachable!("the last attempt returns")
+            .execute(pool)
+            .await?;
+            Ok(id)
+        })
+        .await?;
+        self.flow(&id).await?.ok_or(sqlx::Error::RowNotFound.into())
     }
 
     pub async fn flow(&self, id: &str) -> Result<Option<Flow>> {

@@ -1,4 +1,4 @@
-use super::{Result, Store, StoreError, ids, is_unique_violation, now_ms};
+use super::{Result, Store, StoreError, ids, now_ms};
 use scraper_common::time::from_millis;
 use scraper_common::{FailureReason, LogEntry, LogLevel, Run, RunDetail, RunStatus, Trigger};
 use serde_json::{Map, Value};
@@ -98,10 +98,10 @@ impl Store {
     /// Queues a run of `flow_id` with its first log line, in one transaction.
     /// `Ok(None)` if there is no such flow.
     pub async fn create_run(&self, flow_id: &str, trigger: Trigger) -> Result<Option<Run>> {
-        for attempt in 1..=ids::ATTEMPTS {
-            let id = ids::next("run");
+        let pool = &self.pool;
+        let created = ids::insert_with_fresh_id("run", |id| async move {
             let now = now_ms();
-            let mut tx = self.pool.begin().await?;
+            let mut tx = pool.begin().await?;
             // Until a worker takes it, startedAt is the moment the run was
             // triggered, as the API reference shows for a queued run.
             let inserted = sqlx::query(
@@ -114,12 +114,9 @@ impl Store {
             .bind(now)
             .bind(flow_id)
             .execute(&mut *tx)
-            .await;
-            match inserted {
-                Ok(done) if done.rows_affected() == 0 => return Ok(None),
-                Ok(_) => {}
-                Err(e) if is_unique_violation(&e) && attempt < ids::ATTEMPTS => continue,
-                Err(e) => return Err(e.into()),
+            .await?;
+            if inserted.rows_affected() == 0 {
+                return Ok(None);
             }
             sqlx::query(
                 "INSERT INTO run_logs (run_id, seq, ts, level, message) VALUES (?, 1, ?, ?, ?)",
@@ -131,9 +128,13 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             tx.commit().await?;
-            return self.run(&id).await;
+            Ok(Some(id))
+        })
+        .await?;
+        match created {
+            Some(id) => self.run(&id).await,
+            None => Ok(None),
         }
-        unreachable!("the last attempt returns")
     }
 
     pub async fn run(&self, id: &str) -> Result<Option<Run>> {

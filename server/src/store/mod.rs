@@ -1,11 +1,13 @@
 //! Everything the server keeps, in one SQLite file through sqlx.
 //!
-//! One file per table; nothing outside this module writes SQL.
+//! One file per table, and `listing` for the paged lists; nothing outside
+//! this module writes SQL or sees the database driver's types.
 
 mod flows;
 mod ids;
 mod items;
 mod keys;
+mod listing;
 mod logs;
 mod queue;
 mod runs;

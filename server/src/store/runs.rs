@@ -1,8 +1,8 @@
+use super::listing::Listing;
 use super::{Result, Store, StoreError, ids, now_ms};
 use scraper_common::time::from_millis;
 use scraper_common::{FailureReason, LogEntry, LogLevel, Run, RunDetail, RunStatus, Trigger};
 use serde_json::{Map, Value};
-use sqlx::{QueryBuilder, Sqlite};
 
 const SELECT: &str = "SELECT r.id, r.flow_id, f.name AS flow_name, r.status, r.trigger, \
     r.created_at, r.started_at, r.finished_at, r.pages_fetched, r.pages_failed, \
@@ -84,15 +84,11 @@ pub struct RunQuery {
     pub offset: i64,
 }
 
-fn push_filters(q: &mut QueryBuilder<Sqlite>, query: &RunQuery) {
-    q.push(" WHERE 1 = 1");
-    if let Some(flow_id) = &query.flow_id {
-        q.push(" AND r.flow_id = ").push_bind(flow_id.clone());
-    }
-    if let Some(status) = query.status {
-        q.push(" AND r.status = ").push_bind(status.as_str());
-    }
-}
+const LISTING: Listing = Listing {
+    select: SELECT,
+    count: "SELECT COUNT(*) FROM runs r",
+    order_by: "r.created_at DESC, r.id DESC",
+};
 
 impl Store {
     /// Queues a run of `flow_id` with its first log line, in one transaction.
@@ -241,21 +237,17 @@ impl Store {
 
     /// One page of runs, newest first, and how many match in all.
     pub async fn runs(&self, query: &RunQuery) -> Result<(Vec<Run>, u64)> {
-        let mut q = QueryBuilder::<Sqlite>::new(SELECT);
-        push_filters(&mut q, query);
-        q.push(" ORDER BY r.created_at DESC, r.id DESC LIMIT ")
-            .push_bind(query.limit)
-            .push(" OFFSET ")
-            .push_bind(query.offset);
-        let rows: Vec<RunRow> = q.build_query_as().fetch_all(&self.pool).await?;
+        let filters = [
+            ("r.flow_id", query.flow_id.as_deref()),
+            ("r.status", query.status.map(RunStatus::as_str)),
+        ];
+        let (rows, total) = LISTING
+            .page(&self.pool, &filters, query.limit, query.offset)
+            .await?;
         let runs = rows
             .into_iter()
             .map(RunRow::into_run)
             .collect::<Result<_>>()?;
-
-        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM runs r");
-        push_filters(&mut count, query);
-        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
-        Ok((runs, total as u64))
+        Ok((runs, total))
     }
 }

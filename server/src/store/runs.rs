@@ -1,7 +1,7 @@
 use super::listing::Listing;
-use super::{Result, Store, StoreError, ids, now_ms};
+use super::{Result, Store, StoreError, ids, logs, now_ms};
 use scraper_common::time::from_millis;
-use scraper_common::{FailureReason, LogEntry, LogLevel, Run, RunDetail, RunStatus, Trigger};
+use scraper_common::{FailureReason, LogLevel, Run, RunDetail, RunStatus, Trigger};
 use serde_json::{Map, Value};
 
 const SELECT: &str = "SELECT r.id, r.flow_id, f.name AS flow_name, r.status, r.trigger, \
@@ -67,14 +67,6 @@ impl RunRow {
     }
 }
 
-#[derive(sqlx::FromRow)]
-struct LogRow {
-    seq: i64,
-    ts: i64,
-    level: String,
-    message: String,
-}
-
 /// What `list_runs` filters on.
 #[derive(Debug, Default)]
 pub struct RunQuery {
@@ -114,15 +106,8 @@ impl Store {
             if inserted.rows_affected() == 0 {
                 return Ok(None);
             }
-            sqlx::query(
-                "INSERT INTO run_logs (run_id, seq, ts, level, message) VALUES (?, 1, ?, ?, ?)",
-            )
-            .bind(&id)
-            .bind(now)
-            .bind(LogLevel::Info.as_str())
-            .bind(format!("Run queued (trigger: {trigger})"))
-            .execute(&mut *tx)
-            .await?;
+            let queued = format!("Run queued (trigger: {trigger})");
+            logs::append(&mut tx, &id, now, LogLevel::Info, &queued).await?;
             tx.commit().await?;
             Ok(Some(id))
         })
@@ -169,30 +154,6 @@ impl Store {
         }))
     }
 
-    /// The log lines of a run with `seq` above `after`, in order.
-    pub async fn logs_after(&self, run_id: &str, after: i64) -> Result<Vec<LogEntry>> {
-        let rows: Vec<LogRow> = sqlx::query_as(
-            "SELECT seq, ts, level, message FROM run_logs WHERE run_id = ? AND seq > ? ORDER BY seq",
-        )
-        .bind(run_id)
-        .bind(after)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter()
-            .map(|row| {
-                Ok(LogEntry {
-                    seq: row.seq as u64,
-                    timestamp: from_millis(row.ts),
-                    level: row.level.parse().map_err(|detail| StoreError::Corrupt {
-                        table: "run_logs",
-                        detail,
-                    })?,
-                    message: row.message,
-                })
-            })
-            .collect()
-    }
-
     /// Ends a queued or running run with `status`, stamping `finishedAt` and
     /// a last log line. `false` if it had already finished (or is unknown).
     pub async fn finish_run(
@@ -223,14 +184,7 @@ impl Store {
             (RunStatus::Failed, Some(error)) => (LogLevel::Error, format!("Run failed: {error}")),
             (status, _) => (LogLevel::Info, format!("Run {status}")),
         };
-        sqlx::query(super::logs::APPEND)
-            .bind(id)
-            .bind(now)
-            .bind(level.as_str())
-            .bind(message)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        logs::append(&mut tx, id, now, level, &message).await?;
         tx.commit().await?;
         Ok(true)
     }

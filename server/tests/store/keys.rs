@@ -66,7 +66,7 @@ async fn live_keys_are_listed_newest_first_and_masked() {
             .await
             .unwrap();
         let three = store
-            .create_key(record("three", "hash-3-cccc", &Scope::ALL))
+            .create_key(record("three", "hash-3-cccc", Scope::ALL))
             .await
             .unwrap();
         store.revoke_key(&two.id).await.unwrap();

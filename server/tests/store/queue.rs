@@ -149,7 +149,7 @@ async fn a_run_whose_lease_ran_out_fails_as_worker_lost() {
         tokio::time::sleep(Duration::from_millis(60)).await;
 
         let failed = store.fail_lost_runs().await.unwrap();
-        assert_eq!(failed, [lost.id.clone()], "{}", store.backend);
+        assert_eq!(failed, std::slice::from_ref(&lost.id), "{}", store.backend);
         let read = store.run(&lost.id).await.unwrap().unwrap();
         assert_eq!(read.status, RunStatus::Failed);
         assert_eq!(read.failure_reason, Some(FailureReason::WorkerLost));

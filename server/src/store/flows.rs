@@ -1,7 +1,7 @@
-use super::{Result, Store, StoreError, ids, is_unique_violation, now_ms};
+use super::listing::Listing;
+use super::{Result, Store, StoreError, ids, now_ms};
 use scraper_common::time::from_millis;
 use scraper_common::{Flow, FlowInput, FlowMode, FlowStatus};
-use sqlx::{QueryBuilder, Sqlite};
 
 /// The columns of a flow plus the figures computed from its runs. The
 /// subqueries run only for the rows of the page asked for, on `runs_by_flow`.
@@ -72,15 +72,11 @@ pub struct FlowQuery {
     pub offset: i64,
 }
 
-fn push_filters(q: &mut QueryBuilder<Sqlite>, query: &FlowQuery) {
-    q.push(" WHERE 1 = 1");
-    if let Some(status) = query.status {
-        q.push(" AND f.status = ").push_bind(status.as_str());
-    }
-    if let Some(mode) = query.mode {
-        q.push(" AND f.mode = ").push_bind(mode.as_str());
-    }
-}
+const LISTING: Listing = Listing {
+    select: SELECT,
+    count: "SELECT COUNT(*) FROM flows f",
+    order_by: "f.created_at DESC, f.id DESC",
+};
 
 /// The JSON texts a flow's structured columns hold.
 fn json_columns(input: &FlowInput) -> (String, Option<String>) {
@@ -98,9 +94,9 @@ impl Store {
         let (steps, schema) = json_columns(input);
         let status = input.status.unwrap_or(FlowStatus::Draft);
         let now = now_ms();
-        for attempt in 1..=ids::ATTEMPTS {
-            let id = ids::next("flow");
-            let inserted = sqlx::query(
+        let (pool, steps, schema) = (&self.pool, &steps, &schema);
+        let id = ids::insert_with_fresh_id("flow", |id| async move {
+            sqlx::query(
                 "INSERT INTO flows (id, name, description, url, mode, status, steps, \
                  output_schema, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )
@@ -110,19 +106,16 @@ impl Store {
             .bind(&input.url)
             .bind(input.mode.as_str())
             .bind(status.as_str())
-            .bind(&steps)
-            .bind(&schema)
+            .bind(steps)
+            .bind(schema)
             .bind(now)
             .bind(now)
-            .execute(&self.pool)
-            .await;
-            match inserted {
-                Ok(_) => return self.flow(&id).await?.ok_or(sqlx::Error::RowNotFound.into()),
-                Err(e) if is_unique_violation(&e) && attempt < ids::ATTEMPTS => continue,
-                Err(e) => return Err(e.into()),
-            }
-        }
-        unreachable!("the last attempt returns")
+            .execute(pool)
+            .await?;
+            Ok(id)
+        })
+        .await?;
+        self.flow(&id).await?.ok_or(sqlx::Error::RowNotFound.into())
     }
 
     pub async fn flow(&self, id: &str) -> Result<Option<Flow>> {
@@ -146,22 +139,18 @@ impl Store {
 
     /// One page of flows, newest first, and how many match in all.
     pub async fn flows(&self, query: &FlowQuery) -> Result<(Vec<Flow>, u64)> {
-        let mut q = QueryBuilder::<Sqlite>::new(SELECT);
-        push_filters(&mut q, query);
-        q.push(" ORDER BY f.created_at DESC, f.id DESC LIMIT ")
-            .push_bind(query.limit)
-            .push(" OFFSET ")
-            .push_bind(query.offset);
-        let rows: Vec<FlowRow> = q.build_query_as().fetch_all(&self.pool).await?;
+        let filters = [
+            ("f.status", query.status.map(FlowStatus::as_str)),
+            ("f.mode", query.mode.map(FlowMode::as_str)),
+        ];
+        let (rows, total) = LISTING
+            .page(&self.pool, &filters, query.limit, query.offset)
+            .await?;
         let flows = rows
             .into_iter()
             .map(FlowRow::into_flow)
             .collect::<Result<_>>()?;
-
-        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM flows f");
-        push_filters(&mut count, query);
-        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
-        Ok((flows, total as u64))
+        Ok((flows, total))
     }
 
     /// Replaces a flow's editable fields, but only if nobody else changed it

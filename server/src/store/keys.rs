@@ -1,4 +1,4 @@
-use super::{Result, Store, StoreError, ids, is_unique_violation, now_ms};
+use super::{Result, Store, StoreError, ids, now_ms};
 use scraper_common::time::from_millis;
 use scraper_common::{ApiKey, Scope};
 
@@ -63,10 +63,10 @@ impl Store {
     pub async fn create_key(&self, new: NewKeyRecord<'_>) -> Result<ApiKey> {
         let scopes: Vec<&str> = new.scopes.iter().map(|s| s.as_str()).collect();
         let scopes = scopes.join(" ");
-        for attempt in 1..=ids::ATTEMPTS {
-            let id = ids::next("key");
+        let (pool, scopes) = (&self.pool, &scopes);
+        let (id, now) = ids::insert_with_fresh_id("key", |id| async move {
             let now = now_ms();
-            let inserted = sqlx::query(
+            sqlx::query(
                 "INSERT INTO api_keys (id, name, key_hash, last4, scopes, created_at) \
                  VALUES (?, ?, ?, ?, ?, ?)",
             )
@@ -74,25 +74,20 @@ impl Store {
             .bind(new.name)
             .bind(new.key_hash)
             .bind(new.last4)
-            .bind(&scopes)
+            .bind(scopes)
             .bind(now)
-            .execute(&self.pool)
-            .await;
-            match inserted {
-                Ok(_) => {
-                    return Ok(ApiKey {
-                        id,
-                        name: new.name.to_string(),
-                        key: mask(new.last4),
-                        created_at: from_millis(now),
-                        scopes: new.scopes.to_vec(),
-                    });
-                }
-                Err(e) if is_unique_violation(&e) && attempt < ids::ATTEMPTS => continue,
-                Err(e) => return Err(e.into()),
-            }
-        }
-        unreachable!("the last attempt returns")
+            .execute(pool)
+            .await?;
+            Ok((id, now))
+        })
+        .await?;
+        Ok(ApiKey {
+            id,
+            name: new.name.to_string(),
+            key: mask(new.last4),
+            created_at: from_millis(now),
+            scopes: new.scopes.to_vec(),
+        })
     }
 
     /// The live (not revoked) key with this hash.

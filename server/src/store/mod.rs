@@ -1,11 +1,13 @@
 //! Everything the server keeps, in one SQLite file through sqlx.
 //!
-//! One file per table; nothing outside this module writes SQL.
+//! One file per table, and `listing` for the paged lists; nothing outside
+//! this module writes SQL or sees the database driver's types.
 
 mod flows;
 mod ids;
 mod items;
 mod keys;
+mod listing;
 mod logs;
 mod queue;
 mod runs;
@@ -23,12 +25,41 @@ use std::time::Duration;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database error: {0}")]
-    Db(#[from] sqlx::Error),
+    Db(#[source] DbError),
     #[error("could not run database migrations: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
+    Migrate(#[source] DbError),
     /// A row holds something this version cannot read (a newer or damaged database).
     #[error("corrupt row in {table}: {detail}")]
     Corrupt { table: &'static str, detail: String },
+}
+
+/// What the database driver reported, for the server log. Opaque, so that
+/// the driver's types stay inside the store whatever database is behind it.
+#[derive(Debug)]
+pub struct DbError(Box<dyn std::error::Error + Send + Sync>);
+
+impl std::fmt::Display for DbError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for DbError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(err: sqlx::Error) -> Self {
+        StoreError::Db(DbError(Box::new(err)))
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for StoreError {
+    fn from(err: sqlx::migrate::MigrateError) -> Self {
+        StoreError::Migrate(DbError(Box::new(err)))
+    }
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -66,8 +97,4 @@ impl Store {
 /// Milliseconds since the Unix epoch: the time form of every table.
 pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
-}
-
-fn is_unique_violation(err: &sqlx::Error) -> bool {
-    matches!(err, sqlx::Error::Database(db) if db.is_unique_violation())
 }

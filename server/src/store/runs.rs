@@ -1,8 +1,8 @@
-use super::{Result, Store, StoreError, ids, is_unique_violation, now_ms};
+use super::listing::Listing;
+use super::{Result, Store, StoreError, ids, logs, now_ms};
 use scraper_common::time::from_millis;
-use scraper_common::{FailureReason, LogEntry, LogLevel, Run, RunDetail, RunStatus, Trigger};
+use scraper_common::{FailureReason, LogLevel, Run, RunDetail, RunStatus, Trigger};
 use serde_json::{Map, Value};
-use sqlx::{QueryBuilder, Sqlite};
 
 const SELECT: &str = "SELECT r.id, r.flow_id, f.name AS flow_name, r.status, r.trigger, \
     r.created_at, r.started_at, r.finished_at, r.pages_fetched, r.pages_failed, \
@@ -67,14 +67,6 @@ impl RunRow {
     }
 }
 
-#[derive(sqlx::FromRow)]
-struct LogRow {
-    seq: i64,
-    ts: i64,
-    level: String,
-    message: String,
-}
-
 /// What `list_runs` filters on.
 #[derive(Debug, Default)]
 pub struct RunQuery {
@@ -84,24 +76,20 @@ pub struct RunQuery {
     pub offset: i64,
 }
 
-fn push_filters(q: &mut QueryBuilder<Sqlite>, query: &RunQuery) {
-    q.push(" WHERE 1 = 1");
-    if let Some(flow_id) = &query.flow_id {
-        q.push(" AND r.flow_id = ").push_bind(flow_id.clone());
-    }
-    if let Some(status) = query.status {
-        q.push(" AND r.status = ").push_bind(status.as_str());
-    }
-}
+const LISTING: Listing = Listing {
+    select: SELECT,
+    count: "SELECT COUNT(*) FROM runs r",
+    order_by: "r.created_at DESC, r.id DESC",
+};
 
 impl Store {
     /// Queues a run of `flow_id` with its first log line, in one transaction.
     /// `Ok(None)` if there is no such flow.
     pub async fn create_run(&self, flow_id: &str, trigger: Trigger) -> Result<Option<Run>> {
-        for attempt in 1..=ids::ATTEMPTS {
-            let id = ids::next("run");
+        let pool = &self.pool;
+        let created = ids::insert_with_fresh_id("run", |id| async move {
             let now = now_ms();
-            let mut tx = self.pool.begin().await?;
+            let mut tx = pool.begin().await?;
             // Until a worker takes it, startedAt is the moment the run was
             // triggered, as the API reference shows for a queued run.
             let inserted = sqlx::query(
@@ -114,26 +102,20 @@ impl Store {
             .bind(now)
             .bind(flow_id)
             .execute(&mut *tx)
-            .await;
-            match inserted {
-                Ok(done) if done.rows_affected() == 0 => return Ok(None),
-                Ok(_) => {}
-                Err(e) if is_unique_violation(&e) && attempt < ids::ATTEMPTS => continue,
-                Err(e) => return Err(e.into()),
-            }
-            sqlx::query(
-                "INSERT INTO run_logs (run_id, seq, ts, level, message) VALUES (?, 1, ?, ?, ?)",
-            )
-            .bind(&id)
-            .bind(now)
-            .bind(LogLevel::Info.as_str())
-            .bind(format!("Run queued (trigger: {trigger})"))
-            .execute(&mut *tx)
             .await?;
+            if inserted.rows_affected() == 0 {
+                return Ok(None);
+            }
+            let queued = format!("Run queued (trigger: {trigger})");
+            logs::append(&mut tx, &id, now, LogLevel::Info, &queued).await?;
             tx.commit().await?;
-            return self.run(&id).await;
+            Ok(Some(id))
+        })
+        .await?;
+        match created {
+            Some(id) => self.run(&id).await,
+            None => Ok(None),
         }
-        unreachable!("the last attempt returns")
     }
 
     pub async fn run(&self, id: &str) -> Result<Option<Run>> {
@@ -172,30 +154,6 @@ impl Store {
         }))
     }
 
-    /// The log lines of a run with `seq` above `after`, in order.
-    pub async fn logs_after(&self, run_id: &str, after: i64) -> Result<Vec<LogEntry>> {
-        let rows: Vec<LogRow> = sqlx::query_as(
-            "SELECT seq, ts, level, message FROM run_logs WHERE run_id = ? AND seq > ? ORDER BY seq",
-        )
-        .bind(run_id)
-        .bind(after)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter()
-            .map(|row| {
-                Ok(LogEntry {
-                    seq: row.seq as u64,
-                    timestamp: from_millis(row.ts),
-                    level: row.level.parse().map_err(|detail| StoreError::Corrupt {
-                        table: "run_logs",
-                        detail,
-                    })?,
-                    message: row.message,
-                })
-            })
-            .collect()
-    }
-
     /// Ends a queued or running run with `status`, stamping `finishedAt` and
     /// a last log line. `false` if it had already finished (or is unknown).
     pub async fn finish_run(
@@ -226,35 +184,24 @@ impl Store {
             (RunStatus::Failed, Some(error)) => (LogLevel::Error, format!("Run failed: {error}")),
             (status, _) => (LogLevel::Info, format!("Run {status}")),
         };
-        sqlx::query(super::logs::APPEND)
-            .bind(id)
-            .bind(now)
-            .bind(level.as_str())
-            .bind(message)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        logs::append(&mut tx, id, now, level, &message).await?;
         tx.commit().await?;
         Ok(true)
     }
 
     /// One page of runs, newest first, and how many match in all.
     pub async fn runs(&self, query: &RunQuery) -> Result<(Vec<Run>, u64)> {
-        let mut q = QueryBuilder::<Sqlite>::new(SELECT);
-        push_filters(&mut q, query);
-        q.push(" ORDER BY r.created_at DESC, r.id DESC LIMIT ")
-            .push_bind(query.limit)
-            .push(" OFFSET ")
-            .push_bind(query.offset);
-        let rows: Vec<RunRow> = q.build_query_as().fetch_all(&self.pool).await?;
+        let filters = [
+            ("r.flow_id", query.flow_id.as_deref()),
+            ("r.status", query.status.map(RunStatus::as_str)),
+        ];
+        let (rows, total) = LISTING
+            .page(&self.pool, &filters, query.limit, query.offset)
+            .await?;
         let runs = rows
             .into_iter()
             .map(RunRow::into_run)
             .collect::<Result<_>>()?;
-
-        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM runs r");
-        push_filters(&mut count, query);
-        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
-        Ok((runs, total as u64))
+        Ok((runs, total))
     }
 }

@@ -164,25 +164,35 @@ pub async fn crawl(
     };
     // spider also ends by itself once the budget is spent (no page is
     // followed past it), often in the same instant as `limit_done`.
-    let stop_reason = if stop_reason == StopReason::Finished
-        && shared.requests() == u64::from(settings.max_pages)
-    {
-        StopReason::MaxPages
-    } else {
-        stop_reason
-    };
+    // A consumer that went away also ends spider at once (nothing is
+    // followed any more), and either may be seen first.
+    let stop_reason =
+        if stop_reason == StopReason::Finished && shared.consumer_gone.load(Ordering::Acquire) {
+            StopReason::ConsumerClosed
+        } else if stop_reason == StopReason::Finished
+            && shared.requests() == u64::from(settings.max_pages)
+        {
+            StopReason::MaxPages
+        } else {
+            stop_reason
+        };
     stop.cancel();
     if !spider_done {
         // spider keeps running meanwhile, so that the engine calls under way
         // end on their own (each one sees `stop`, drops its request and
         // counts a page it could not deliver) rather than being cut off by
         // an abort; then nothing can reach the site after this returns.
-        tokio::select! {
-            _ = &mut crawling => {}
-            _ = shared.idle() => {}
-            _ = tokio::time::sleep(STOP_GRACE) => {
-                tracing::warn!("engine calls still under way {STOP_GRACE:?} after the crawl stopped");
+        let settled = async {
+            tokio::select! {
+                _ = &mut crawling => {}
+                _ = shared.idle() => {}
             }
+            // spider may return while calls it spawned are still ending;
+            // the summary waits for them to count what they could not deliver.
+            shared.idle().await;
+        };
+        if tokio::time::timeout(STOP_GRACE, settled).await.is_err() {
+            tracing::warn!("engine calls still under way {STOP_GRACE:?} after the crawl stopped");
         }
     }
     drop(crawling);

@@ -154,7 +154,7 @@ async fn the_crawl_stops_when_the_consumer_goes_away() {
     .await
     .unwrap();
     consumer.await.unwrap();
-    assert_eq!(summary.stop, StopReason::ConsumerClosed);
+    assert_eq!(summary.stop, StopReason::ConsumerClosed, "{summary:?}");
     assert!(summary.lost >= 1, "{summary:?}");
     // Every page requested is accounted for.
     assert_eq!(

@@ -226,6 +226,12 @@ fn first_start_keys_and_graceful_restart() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("flows:admin"), "{err}");
     assert!(out.stdout.is_empty());
+    // The API's own checks: a blank name is refused the way the API refuses it.
+    let out = keys_cmd(d, &["create", "--name", " ", "--scopes", "flows:read"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("name: must not be empty"), "{err}");
+    assert!(out.stdout.is_empty());
 
     // SIGTERM: a clean exit.
     let status = terminate(first);

@@ -1,6 +1,6 @@
 //! The databases the store tests run against, and what tests share.
 
-use scraper_common::{Flow, FlowInput};
+use scraper_common::{Flow, FlowInput, Run, Trigger};
 use scraper_server::store::Store;
 use std::ops::Deref;
 use tempfile::TempDir;
@@ -50,4 +50,13 @@ pub async fn flow(store: &Store, name: &str) -> Flow {
         .create_flow(&FlowInput::new(name, "https://example.com/"))
         .await
         .expect("create flow")
+}
+
+/// A new queued run of `flow_id`, started through the API.
+pub async fn queued_run(store: &Store, flow_id: &str) -> Run {
+    store
+        .create_run(flow_id, Trigger::Api)
+        .await
+        .expect("create run")
+        .expect("the flow exists")
 }

@@ -1,8 +1,6 @@
-use crate::backend::{backends, flow};
+use crate::backend::{backends, flow, queued_run};
 use indexmap::IndexMap;
-use scraper_common::{
-    FieldType, Flow, FlowInput, FlowMode, FlowStatus, RunStatus, Step, StepType, Trigger,
-};
+use scraper_common::{FieldType, Flow, FlowInput, FlowMode, FlowStatus, RunStatus, Step, StepType};
 use scraper_server::store::FlowQuery;
 use serde_json::{Map, json};
 
@@ -119,16 +117,8 @@ async fn deleting_a_flow_takes_its_runs_logs_and_items() {
     for store in backends().await {
         let doomed = flow(&store, "doomed").await;
         let kept = flow(&store, "kept").await;
-        let run = store
-            .create_run(&doomed.id, Trigger::Api)
-            .await
-            .unwrap()
-            .unwrap();
-        let other = store
-            .create_run(&kept.id, Trigger::Api)
-            .await
-            .unwrap()
-            .unwrap();
+        let run = queued_run(&store, &doomed.id).await;
+        let other = queued_run(&store, &kept.id).await;
         store
             .insert_items(&run.id, 1, &[Map::from_iter([("a".into(), json!(1))])])
             .await
@@ -156,13 +146,7 @@ async fn a_flow_counts_its_runs_and_their_success() {
         let f = flow(&store, "counted").await;
         let mut runs = Vec::new();
         for _ in 0..4 {
-            runs.push(
-                store
-                    .create_run(&f.id, Trigger::Api)
-                    .await
-                    .unwrap()
-                    .unwrap(),
-            );
+            runs.push(queued_run(&store, &f.id).await);
         }
         let finish = |id: String, status| {
             let store = store.handle();

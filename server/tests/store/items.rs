@@ -1,5 +1,4 @@
-use crate::backend::{backends, flow};
-use scraper_common::Trigger;
+use crate::backend::{backends, flow, queued_run};
 use serde_json::{Map, Value, json};
 
 fn item(n: u64) -> Map<String, Value> {
@@ -24,16 +23,8 @@ fn numbers(texts: &[String]) -> Vec<u64> {
 async fn items_are_kept_in_order_per_run_and_paged() {
     for store in backends().await {
         let f = flow(&store, "f").await;
-        let run = store
-            .create_run(&f.id, Trigger::Api)
-            .await
-            .unwrap()
-            .unwrap();
-        let other = store
-            .create_run(&f.id, Trigger::Api)
-            .await
-            .unwrap()
-            .unwrap();
+        let run = queued_run(&store, &f.id).await;
+        let other = queued_run(&store, &f.id).await;
         let first: Vec<_> = (1..=3).map(item).collect();
         let second: Vec<_> = (4..=7).map(item).collect();
         store.insert_items(&run.id, 1, &first).await.unwrap();
@@ -70,11 +61,7 @@ async fn items_are_kept_in_order_per_run_and_paged() {
 async fn a_batch_that_fails_is_stored_not_at_all() {
     for store in backends().await {
         let f = flow(&store, "f").await;
-        let run = store
-            .create_run(&f.id, Trigger::Api)
-            .await
-            .unwrap()
-            .unwrap();
+        let run = queued_run(&store, &f.id).await;
         store
             .insert_items(&run.id, 1, &[item(1), item(2)])
             .await

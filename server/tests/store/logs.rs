@@ -1,21 +1,13 @@
-use crate::backend::{backends, flow};
-use scraper_common::{LogLevel, RunStatus, Trigger};
+use crate::backend::{backends, flow, queued_run};
+use scraper_common::{LogLevel, RunStatus};
 use std::collections::HashSet;
 
 #[tokio::test]
 async fn lines_are_numbered_per_run_and_read_after_a_seq() {
     for store in backends().await {
         let f = flow(&store, "f").await;
-        let a = store
-            .create_run(&f.id, Trigger::Api)
-            .await
-            .unwrap()
-            .unwrap();
-        let b = store
-            .create_run(&f.id, Trigger::Api)
-            .await
-            .unwrap()
-            .unwrap();
+        let a = queued_run(&store, &f.id).await;
+        let b = queued_run(&store, &f.id).await;
         store.append_log(&a.id, LogLevel::Info, "a2").await.unwrap();
         store
             .append_log(&b.id, LogLevel::Debug, "b2")
@@ -59,16 +51,8 @@ async fn concurrent_appends_take_distinct_gapless_numbers() {
     const EACH: usize = 8;
     for store in backends().await {
         let f = flow(&store, "f").await;
-        let busy = store
-            .create_run(&f.id, Trigger::Api)
-            .await
-            .unwrap()
-            .unwrap();
-        let other = store
-            .create_run(&f.id, Trigger::Api)
-            .await
-            .unwrap()
-            .unwrap();
+        let busy = queued_run(&store, &f.id).await;
+        let other = queued_run(&store, &f.id).await;
         let writers: Vec<_> = (0..TASKS)
             .map(|t| {
                 let (store, busy, other) = (store.handle(), busy.id.clone(), other.id.clone());

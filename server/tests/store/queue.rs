@@ -1,5 +1,5 @@
-use crate::backend::{backends, flow};
-use scraper_common::{FailureReason, FlowInput, FlowStatus, LogLevel, RunStatus, Trigger};
+use crate::backend::{backends, flow, queued_run};
+use scraper_common::{FailureReason, FlowInput, FlowStatus, LogLevel, RunStatus};
 use scraper_server::store::Progress;
 use std::collections::HashSet;
 use std::time::Duration;
@@ -10,16 +10,8 @@ const LONG_LEASE: i64 = 60_000;
 async fn runs_are_claimed_oldest_first_and_once() {
     for store in backends().await {
         let f = flow(&store, "f").await;
-        let first = store
-            .create_run(&f.id, Trigger::Api)
-            .await
-            .unwrap()
-            .unwrap();
-        let second = store
-            .create_run(&f.id, Trigger::Api)
-            .await
-            .unwrap()
-            .unwrap();
+        let first = queued_run(&store, &f.id).await;
+        let second = queued_run(&store, &f.id).await;
         assert_eq!(store.queued_count().await.unwrap(), 2);
 
         let claimed = store
@@ -60,14 +52,7 @@ async fn concurrent_workers_never_take_one_run_twice() {
         let f = flow(&store, "f").await;
         let mut queued = HashSet::new();
         for _ in 0..12 {
-            queued.insert(
-                store
-                    .create_run(&f.id, Trigger::Api)
-                    .await
-                    .unwrap()
-                    .unwrap()
-                    .id,
-            );
+            queued.insert(queued_run(&store, &f.id).await.id);
         }
         let workers: Vec<_> = (0..8)
             .map(|w| {
@@ -95,11 +80,7 @@ async fn concurrent_workers_never_take_one_run_twice() {
 async fn only_the_holder_renews_a_lease() {
     for store in backends().await {
         let f = flow(&store, "f").await;
-        let run = store
-            .create_run(&f.id, Trigger::Api)
-            .await
-            .unwrap()
-            .unwrap();
+        let run = queued_run(&store, &f.id).await;
         assert!(
             !store.renew_lease(&run.id, "w1", LONG_LEASE).await.unwrap(),
             "not claimed yet"
@@ -129,21 +110,9 @@ async fn a_run_whose_lease_ran_out_fails_as_worker_lost() {
         let mut input = FlowInput::new("f", "https://example.com/");
         input.status = Some(FlowStatus::Active);
         let f = store.create_flow(&input).await.unwrap();
-        let lost = store
-            .create_run(&f.id, Trigger::Api)
-            .await
-            .unwrap()
-            .unwrap();
-        let alive = store
-            .create_run(&f.id, Trigger::Api)
-            .await
-            .unwrap()
-            .unwrap();
-        let waiting = store
-            .create_run(&f.id, Trigger::Api)
-            .await
-            .unwrap()
-            .unwrap();
+        let lost = queued_run(&store, &f.id).await;
+        let alive = queued_run(&store, &f.id).await;
+        let waiting = queued_run(&store, &f.id).await;
         store.claim_run("dead", 20).await.unwrap().unwrap();
         store.claim_run("busy", LONG_LEASE).await.unwrap().unwrap();
         tokio::time::sleep(Duration::from_millis(60)).await;
@@ -195,11 +164,7 @@ async fn a_run_whose_lease_ran_out_fails_as_worker_lost() {
 async fn a_renewed_lease_keeps_the_run() {
     for store in backends().await {
         let f = flow(&store, "f").await;
-        let run = store
-            .create_run(&f.id, Trigger::Api)
-            .await
-            .unwrap()
-            .unwrap();
+        let run = queued_run(&store, &f.id).await;
         store.claim_run("w", 20).await.unwrap().unwrap();
         assert!(store.renew_lease(&run.id, "w", LONG_LEASE).await.unwrap());
         tokio::time::sleep(Duration::from_millis(60)).await;
@@ -221,11 +186,7 @@ async fn a_renewed_lease_keeps_the_run() {
 async fn progress_is_recorded_even_after_a_cancel() {
     for store in backends().await {
         let f = flow(&store, "f").await;
-        let run = store
-            .create_run(&f.id, Trigger::Api)
-            .await
-            .unwrap()
-            .unwrap();
+        let run = queued_run(&store, &f.id).await;
         store.claim_run("w", LONG_LEASE).await.unwrap().unwrap();
         store
             .finish_run(&run.id, RunStatus::Cancelled, None, None)
@@ -267,11 +228,7 @@ async fn a_flow_status_follows_its_runs_unless_paused() {
             async move { store.flow(&id).await.unwrap().unwrap().status }
         };
 
-        let run = store
-            .create_run(&active.id, Trigger::Api)
-            .await
-            .unwrap()
-            .unwrap();
+        let run = queued_run(&store, &active.id).await;
         store
             .mark_flow_after_run(&run.id, RunStatus::Failed)
             .await
@@ -288,11 +245,7 @@ async fn a_flow_status_follows_its_runs_unless_paused() {
             .unwrap();
         assert_eq!(status(active.id.clone()).await, FlowStatus::Active);
 
-        let run = store
-            .create_run(&paused.id, Trigger::Api)
-            .await
-            .unwrap()
-            .unwrap();
+        let run = queued_run(&store, &paused.id).await;
         store
             .mark_flow_after_run(&run.id, RunStatus::Failed)
             .await

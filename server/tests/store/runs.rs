@@ -1,4 +1,4 @@
-use crate::backend::{backends, flow};
+use crate::backend::{backends, flow, queued_run};
 use scraper_common::{FailureReason, LogLevel, Run, RunStatus, Trigger};
 use scraper_server::store::{PREVIEW_ITEMS, RunQuery};
 use serde_json::{Map, json};
@@ -48,11 +48,7 @@ async fn a_run_of_a_missing_flow_is_not_made() {
 async fn finishing_a_run_happens_once() {
     for store in backends().await {
         let f = flow(&store, "f").await;
-        let run = store
-            .create_run(&f.id, Trigger::Api)
-            .await
-            .unwrap()
-            .unwrap();
+        let run = queued_run(&store, &f.id).await;
         let finished = store
             .finish_run(
                 &run.id,
@@ -97,11 +93,7 @@ async fn finishing_a_run_happens_once() {
 async fn the_detail_has_all_logs_and_the_first_items() {
     for store in backends().await {
         let f = flow(&store, "f").await;
-        let run = store
-            .create_run(&f.id, Trigger::Api)
-            .await
-            .unwrap()
-            .unwrap();
+        let run = queued_run(&store, &f.id).await;
         let items: Vec<Map<String, serde_json::Value>> = (1..=25)
             .map(|n| Map::from_iter([("n".to_string(), json!(n))]))
             .collect();
@@ -147,14 +139,7 @@ async fn the_run_list_filters_pages_and_counts() {
         let b = flow(&store, "b").await;
         let mut made = Vec::new();
         for f in [&a, &b, &a, &a, &b, &a] {
-            made.push(
-                store
-                    .create_run(&f.id, Trigger::Api)
-                    .await
-                    .unwrap()
-                    .unwrap()
-                    .id,
-            );
+            made.push(queued_run(&store, &f.id).await.id);
         }
         for done in [&made[0], &made[3], &made[4]] {
             store

@@ -51,31 +51,37 @@ mod tests {
     }
 
     #[test]
-    fn a_start_page_that_timed_out_fails_the_crawl_as_a_timeout() {
-        let timeout = CrawlError::StartFailed {
-            url: url().to_string(),
-            error: FetchError::Timeout {
-                url: url(),
-                after: Duration::from_secs(1),
-            },
-        };
-        assert_eq!(reason(Cause::Crawl(&timeout)), FailureReason::Timeout);
-        let refused = CrawlError::StartFailed {
-            url: url().to_string(),
-            error: FetchError::HttpStatus {
-                url: url(),
-                status: 403,
-            },
-        };
-        assert_eq!(reason(Cause::Crawl(&refused)), FailureReason::Blocked);
-        let gone = CrawlError::StartFailed {
-            url: url().to_string(),
-            error: FetchError::HttpStatus {
-                url: url(),
-                status: 404,
-            },
-        };
-        assert_eq!(reason(Cause::Crawl(&gone)), FailureReason::Unreachable);
+    fn a_start_page_that_failed_fails_the_crawl_for_its_own_reason() {
+        let cases = [
+            (
+                FetchError::Timeout {
+                    url: url(),
+                    after: Duration::from_secs(1),
+                },
+                FailureReason::Timeout,
+            ),
+            (
+                FetchError::HttpStatus {
+                    url: url(),
+                    status: 403,
+                },
+                FailureReason::Blocked,
+            ),
+            (
+                FetchError::HttpStatus {
+                    url: url(),
+                    status: 404,
+                },
+                FailureReason::Unreachable,
+            ),
+        ];
+        for (error, expected) in cases {
+            let err = CrawlError::StartFailed {
+                url: url().to_string(),
+                error,
+            };
+            assert_eq!(reason(Cause::Crawl(&err)), expected, "{err}");
+        }
     }
 
     #[test]

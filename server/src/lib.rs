@@ -4,6 +4,7 @@
 //! tests start the very same server (tests on port 0).
 
 pub mod api;
+pub mod bench_shop;
 pub mod crawl;
 pub mod demo;
 pub mod engine;

@@ -1,5 +1,6 @@
-//! End-to-end crawl benchmark: the bench shop of `shared/bench/` (5,000 pages
-//! by default) served by nginx on 127.0.0.1, crawled by a real
+//! End-to-end crawl benchmark: the bench shop (`scraper_server::bench_shop`,
+//! 5,000 pages by default) served by nginx on 127.0.0.1 (`shop/serve.sh`,
+//! which installs nginx if missing), crawled by a real
 //! `scraper-server` process through its API (create a flow, run it, wait,
 //! read the items). Prints pages/s, the server's peak RSS and how many records
 //! match `expected.json`.
@@ -8,10 +9,10 @@
 //! Env: BENCH_PAGES (5000), BENCH_CONCURRENCY (16), BENCH_PORT (18090),
 //! BENCH_SERVER_WRAP (a tool to run the server under).
 
+use scraper_server::bench_shop::{self, Options};
 use serde_json::{Value, json};
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -24,13 +25,7 @@ fn env_or(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
-fn bench_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .map(|a| a.join("shared/bench"))
-        .find(|p| p.join("make_site.py").exists())
-        .expect("shared/bench beside the repository")
-}
+const SERVE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/shop/serve.sh");
 
 /// Stops the process when the benchmark ends, however it ends: SIGTERM
 /// first (a killed nginx master leaves its workers serving the port), then
@@ -87,25 +82,23 @@ fn main() {
     let pages = env_or("BENCH_PAGES", 5000);
     let concurrency = env_or("BENCH_CONCURRENCY", 16);
     let port = env_or("BENCH_PORT", 18090);
-    let bench = bench_dir();
     let work = tempfile::tempdir().expect("temp dir");
     let site = work.path().join("site");
     let base = format!("http://127.0.0.1:{port}");
 
-    let made = Command::new("python3")
-        .arg(bench.join("make_site.py"))
-        .arg(&site)
-        .args(["--pages", &pages.to_string(), "--base", &base])
-        .status()
-        .expect("python3");
-    assert!(made.success(), "make_site.py failed");
+    let shop = Options {
+        pages: pages as usize,
+        base: base.clone(),
+        seed: 1,
+    };
+    println!("{}", bench_shop::make(&site, &shop).expect("bench shop"));
     let nginx = Guard(
-        Command::new(bench.join("serve.sh"))
+        Command::new(SERVE)
             .arg(&site)
             .arg(port.to_string())
             .stderr(Stdio::null())
             .spawn()
-            .expect("serve.sh (nginx)"),
+            .expect("shop/serve.sh (nginx)"),
     );
 
     let db = work.path().join("bench.db");

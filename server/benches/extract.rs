@@ -1,6 +1,7 @@
 //! Extraction throughput on one listing page of the bench shop (20 product
-//! cards, a copy of make_site.py's /category/furniture/page/1.html), in auto
-//! mode and in explicit mode, next to the cost of parsing alone.
+//! cards, a copy of /category/furniture/page/1.html of
+//! `scraper-server bench-shop --pages 300`), in auto mode and in explicit
+//! mode, next to the cost of parsing alone.
 //!
 //! `cargo bench --bench extract`; pages/s = 1 / time per iteration.
 

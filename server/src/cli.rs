@@ -1,8 +1,11 @@
-//! Command line: `scraper-server [serve] [options]` and `scraper-server keys ...`.
+//! Command line: `scraper-server [serve] [options]`, `scraper-server keys ...`
+//! and `scraper-server bench-shop OUTDIR`.
 
 use clap::{Args, Parser, Subcommand};
+use scraper_server::bench_shop;
 use scraper_server::net::PrivateNetworks;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
 #[command(name = "scraper-server", version, about = "The Scraper REST server")]
@@ -25,6 +28,43 @@ pub enum Command {
         #[command(flatten)]
         db: DatabaseArgs,
     },
+    /// Write the bench shop, the static site the crawl benchmark and the
+    /// tests crawl, to a directory (serve its www/ with any web server).
+    BenchShop(BenchShopArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct BenchShopArgs {
+    /// Gets www/, expected.json, urls.txt and redirects.conf (nginx).
+    pub outdir: PathBuf,
+    /// HTML pages that answer 200 (at least 30).
+    #[arg(long, default_value_t = bench_shop::DEFAULT_PAGES, value_parser = shop_pages)]
+    pub pages: usize,
+    /// Origin the shop will be served at, for its absolute URLs.
+    #[arg(long, default_value = bench_shop::DEFAULT_BASE)]
+    pub base: String,
+    /// Another seed, another draw of products.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+/// Too few pages is a usage error, like any other bad value.
+fn shop_pages(value: &str) -> Result<usize, String> {
+    let pages: usize = value.parse().map_err(|e| format!("{e}"))?;
+    if pages < bench_shop::MIN_PAGES {
+        return Err(bench_shop::Error::TooFewPages(pages).to_string());
+    }
+    Ok(pages)
+}
+
+impl BenchShopArgs {
+    pub fn options(&self) -> bench_shop::Options {
+        bench_shop::Options {
+            pages: self.pages,
+            base: self.base.clone(),
+            seed: self.seed,
+        }
+    }
 }
 
 #[derive(Debug, Args, Clone)]

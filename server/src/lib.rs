@@ -5,6 +5,7 @@
 //! very same server (tests on port 0).
 
 pub mod api;
+pub mod bench_shop;
 pub mod crawl;
 pub mod demo;
 pub mod engine;

@@ -26,6 +26,13 @@ async fn main() -> Result<()> {
             store.close().await;
             result
         }
+        Some(Command::BenchShop(args)) => {
+            println!(
+                "{}",
+                scraper_server::bench_shop::make(&args.outdir, &args.options())?
+            );
+            Ok(())
+        }
     }
 }
 

@@ -1,12 +1,12 @@
-//! The generated shop of `shared/bench/make_site.py`, for tests that need a
-//! realistic site with known products.
+//! The generated bench shop (`scraper_server::bench_shop`), for tests that
+//! need a realistic site with known products.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use scraper_server::bench_shop::{self, Options};
+use std::path::PathBuf;
 use tempfile::TempDir;
 
-/// The base URL make_site.py writes into expected.json by default.
-pub const GENERATED_BASE: &str = "http://127.0.0.1:8080";
+/// The base URL the shop's expected.json is written with.
+pub const GENERATED_BASE: &str = bench_shop::DEFAULT_BASE;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Product {
@@ -29,19 +29,6 @@ impl BenchSite {
     }
 }
 
-/// make_site.py: `$SCRAPER_BENCH_DIR`, else `shared/bench` beside an ancestor
-/// of this crate (CI lays `shared/` beside the clone).
-pub fn make_site_script() -> PathBuf {
-    if let Ok(dir) = std::env::var("SCRAPER_BENCH_DIR") {
-        return Path::new(&dir).join("make_site.py");
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .map(|a| a.join("shared/bench/make_site.py"))
-        .find(|p| p.exists())
-        .expect("shared/bench/make_site.py beside the repository (or set SCRAPER_BENCH_DIR)")
-}
-
 /// Generates a shop of `pages` pages into a temporary directory.
 pub fn generate(pages: usize) -> BenchSite {
     generate_with(pages, 1)
@@ -50,17 +37,12 @@ pub fn generate(pages: usize) -> BenchSite {
 /// The same with another random draw of products.
 pub fn generate_with(pages: usize, seed: u64) -> BenchSite {
     let dir = tempfile::tempdir().expect("temp dir");
-    let out = Command::new("python3")
-        .arg(make_site_script())
-        .arg(dir.path())
-        .args(["--pages", &pages.to_string(), "--seed", &seed.to_string()])
-        .output()
-        .expect("python3 runs");
-    assert!(
-        out.status.success(),
-        "make_site.py failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let options = Options {
+        pages,
+        base: GENERATED_BASE.into(),
+        seed,
+    };
+    bench_shop::make(dir.path(), &options).expect("bench shop written");
     let expected: serde_json::Value = serde_json::from_slice(
         &std::fs::read(dir.path().join("expected.json")).expect("expected.json"),
     )

@@ -77,8 +77,9 @@ pub struct Flow {
     pub steps: Vec<Step>,
     pub output_schema: Option<OutputSchema>,
     /// Percent of finished runs (completed or failed) that completed, one
-    /// decimal; `null` until a run has finished.
-    pub success_rate: Option<f64>,
+    /// decimal; always a number, `0` until a run has finished (`totalRuns`
+    /// tells a flow never run from one that always fails).
+    pub success_rate: f64,
     pub total_runs: u64,
     #[serde(with = "time::option")]
     pub last_run_at: Option<Timestamp>,

@@ -8,8 +8,8 @@ use super::{merge_patch, reply};
 use crate::AppState;
 use crate::store::FlowQuery;
 use crate::validate;
-use scraper_common::{Flow, FlowInput};
-use serde_json::{Value, json};
+use scraper_common::{Flow, FlowInput, FlowStatus};
+use serde_json::{Map, Value, json};
 use warp::reply::Response;
 
 pub async fn list(
@@ -42,8 +42,10 @@ pub async fn get(id: String, state: AppState, _: Principal) -> Result<Response, 
 
 /// Fields a patch may not remove: they have no empty state.
 const REQUIRED: [&str; 4] = ["name", "url", "mode", "status"];
-/// Fields the server keeps; a patch naming them is refused, not ignored.
-const READ_ONLY: [&str; 7] = [
+/// Fields the server keeps. A patch may carry them (a flow read, edited and
+/// sent back) as long as they hold what they hold now; a change is refused,
+/// not ignored.
+const SERVER_OWNED: [&str; 7] = [
     "id",
     "successRate",
     "totalRuns",
@@ -70,26 +72,17 @@ pub async fn update(
                 "{field}: is required and cannot be removed (null)"
             )));
         }
-        if READ_ONLY.contains(&field.as_str()) {
-            return Err(ApiError::invalid(format!(
-                "{field}: is set by the server and cannot be changed"
-            )));
-        }
-    }
-    if let Some(status) = fields.get("status")
-        && status.as_str() == Some("error")
-    {
-        return Err(ApiError::invalid(validate::STATUS_IS_SERVERS));
     }
     // Another writer may change the flow between our read and write; the
     // store refuses a stale write, and we merge again onto the new version.
     for _ in 0..5 {
         let current = find(&state, &id).await?;
+        let edits = user_fields(fields, &current)?;
         let mut doc = editable(&current);
-        merge_patch::apply(&mut doc, &patch);
+        merge_patch::apply(&mut doc, &edits);
         let mut input: FlowInput = parse(doc)?;
         // The current status may be `error`, which a user may not set but may
-        // keep; a patch setting it was refused above.
+        // keep (`user_fields` refuses setting it).
         let status = input.status.take().unwrap_or(current.status);
         validate::flow(&input)?;
         let seen = current.updated_at.timestamp_millis();
@@ -100,6 +93,42 @@ pub async fn update(
     Err(ApiError::conflict(format!(
         "flow {id} is being changed by someone else; try again"
     )))
+}
+
+/// The patch without the server's fields, each of which must hold its
+/// current value; `status: "error"` only when the flow is in error already.
+fn user_fields(fields: &Map<String, Value>, current: &Flow) -> Result<Value, ApiError> {
+    let now = serde_json::to_value(current).expect("a flow serializes");
+    let mut edits = Map::new();
+    for (field, value) in fields {
+        if SERVER_OWNED.contains(&field.as_str()) {
+            let held = now.get(field.as_str()).unwrap_or(&Value::Null);
+            if !same_value(held, value) {
+                return Err(ApiError::invalid(format!(
+                    "{field}: is set by the server and cannot be changed (it is {held}); \
+                     leave it out or send it unchanged"
+                )));
+            }
+            continue;
+        }
+        if field == "status" && value.as_str() == Some("error") {
+            if current.status != FlowStatus::Error {
+                return Err(ApiError::invalid(validate::STATUS_IS_SERVERS));
+            }
+            continue;
+        }
+        edits.insert(field.clone(), value.clone());
+    }
+    Ok(Value::Object(edits))
+}
+
+/// JSON equality, with numbers compared by value: a client may send back
+/// `0` for the `0.0` it was given.
+fn same_value(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        _ => a == b,
+    }
 }
 
 pub async fn delete(id: String, state: AppState, _: Principal) -> Result<Response, ApiError> {

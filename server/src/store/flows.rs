@@ -38,10 +38,12 @@ impl FlowRow {
             detail: format!("flow {}: {detail}", self.id),
         };
         let finished = self.completed_runs + self.failed_runs;
-        let success_rate = (finished > 0).then(|| {
+        let success_rate = if finished > 0 {
             let percent = self.completed_runs as f64 * 100.0 / finished as f64;
             (percent * 10.0).round() / 10.0
-        });
+        } else {
+            0.0
+        };
         Ok(Flow {
             mode: self.mode.parse::<FlowMode>().map_err(corrupt)?,
             status: self.status.parse::<FlowStatus>().map_err(corrupt)?,

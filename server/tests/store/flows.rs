@@ -40,7 +40,7 @@ async fn a_created_flow_reads_back_whole() {
         assert_eq!(read.steps, input.steps);
         assert_eq!(read.output_schema, input.output_schema);
         assert_eq!(read.total_runs, 0);
-        assert_eq!(read.success_rate, None);
+        assert_eq!(read.success_rate, 0.0);
         assert_eq!(read.last_run_at, None);
         assert_eq!(read.created_at, read.updated_at);
 
@@ -159,7 +159,7 @@ async fn a_flow_counts_its_runs_and_their_success() {
 
         let read = store.flow(&f.id).await.unwrap().unwrap();
         assert_eq!(read.total_runs, 4, "{}", store.backend);
-        assert_eq!(read.success_rate, Some(66.7));
+        assert_eq!(read.success_rate, 66.7);
         assert_eq!(read.last_run_at, Some(runs[3].created_at));
     }
 }

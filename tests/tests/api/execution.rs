@@ -76,7 +76,7 @@ async fn a_run_fetches_extracts_and_completes() {
     assert_eq!(seqs, (1..=seqs.len() as u64).collect::<Vec<_>>());
 
     let f = app.client.get_flow(&flow_id).await.unwrap();
-    assert_eq!((f.total_runs, f.success_rate), (1, Some(100.0)));
+    assert_eq!((f.total_runs, f.success_rate), (1, 100.0));
 
     // The data set in three formats.
     let (status, json_items) = app
@@ -220,7 +220,7 @@ async fn a_layout_change_fails_the_run_and_the_flow_recovers() {
         FlowStatus::Active,
         "a completed run makes an erroring flow active again"
     );
-    assert_eq!(f.success_rate, Some(50.0));
+    assert_eq!(f.success_rate, 50.0);
 }
 
 #[tokio::test]

@@ -1,7 +1,9 @@
 use reqwest::Method;
 use scraper_common::{FieldType, FlowFilter, FlowInput, FlowMode, FlowStatus, RunStatus, StepType};
-use scraper_tests::{assert_error, spawn_app};
+use scraper_tests::site::closed_port;
+use scraper_tests::{assert_error, spawn_app, spawn_app_on_loopback};
 use serde_json::json;
+use std::time::Duration;
 
 fn flow(name: &str, mode: FlowMode) -> FlowInput {
     let mut input = FlowInput::new(name, "https://example.com/products");
@@ -33,6 +35,9 @@ async fn create_then_read_a_full_flow() {
     assert_eq!(data["status"], "draft");
     assert_eq!(data["name"], "My New Flow");
     assert!(data["createdAt"].as_str().unwrap().ends_with('Z'));
+    // A number always, as the reference types it: 0 before any finished run.
+    assert!(data["successRate"].is_number(), "{data}");
+    assert_eq!(data["successRate"].as_f64(), Some(0.0));
 
     let got = app.client.get_flow(id).await.unwrap();
     assert_eq!(got.description.as_deref(), Some("Scrape product listings"));
@@ -50,7 +55,7 @@ async fn create_then_read_a_full_flow() {
     );
     assert_eq!(schema["when"], FieldType::Datetime);
     assert_eq!(got.total_runs, 0);
-    assert_eq!(got.success_rate, None);
+    assert_eq!(got.success_rate, 0.0);
     assert_eq!(got.created_at, got.updated_at);
 }
 
@@ -321,7 +326,7 @@ async fn success_rate_and_total_runs_come_from_runs() {
     }
     let got = c.get_flow(&f.id).await.unwrap();
     assert_eq!(got.total_runs, 5);
-    assert_eq!(got.success_rate, None, "no run has finished");
+    assert_eq!(got.success_rate, 0.0, "no run has finished: a number, 0");
     assert!(got.last_run_at.is_some());
 
     // The worker pool is another issue; the store call it will use ends runs here.
@@ -360,8 +365,77 @@ async fn success_rate_and_total_runs_come_from_runs() {
     let got = c.get_flow(&f.id).await.unwrap();
     assert_eq!(got.total_runs, 5);
     // 2 completed of 3 finished (cancelled runs are neither success nor failure).
-    assert_eq!(got.success_rate, Some(66.7));
+    assert_eq!(got.success_rate, 66.7);
     let listed = c.list_flows(&FlowFilter::default()).await.unwrap();
-    assert_eq!(listed.data[0].success_rate, Some(66.7));
+    assert_eq!(listed.data[0].success_rate, 66.7);
     assert_eq!(listed.data[0].total_runs, 5);
+}
+
+/// Read, modify, write: the body of `GET /flows/:id` sent back whole as a
+/// `PUT`, server-owned fields and all, updates the flow; those fields are
+/// refused only when they differ from what the server holds.
+#[tokio::test]
+async fn a_flow_read_edited_and_sent_back_whole_is_updated() {
+    let app = spawn_app().await;
+    let created = app
+        .client
+        .create_flow(&flow("Read me", FlowMode::Monitor))
+        .await
+        .unwrap();
+    let path = format!("/flows/{}", created.id);
+    let (status, read) = app.send(app.raw(Method::GET, &path)).await;
+    assert_eq!(status, 200);
+    let mut doc = read["data"].clone();
+    doc["name"] = json!("Read, edited, written");
+    // A client may send the number it was given in another form.
+    doc["successRate"] = json!(0);
+    let (status, written) = app.send(app.raw(Method::PUT, &path).json(&doc)).await;
+    assert_eq!(status, 200, "{written}");
+    assert_eq!(written["data"]["name"], "Read, edited, written");
+    for field in ["id", "createdAt", "mode", "url", "totalRuns", "successRate"] {
+        assert_eq!(written["data"][field], read["data"][field], "{field}");
+    }
+
+    // The flow moved on (a run was made): the old copy's totalRuns now
+    // differs, and is refused by name; nothing changes.
+    app.client.create_run(&created.id).await.unwrap();
+    let (_, before) = app.send(app.raw(Method::GET, &path)).await;
+    doc["name"] = json!("stale");
+    let got = app.send(app.raw(Method::PUT, &path).json(&doc)).await;
+    assert_error(
+        &got,
+        422,
+        "validation_failed",
+        &["totalRuns", "set by the server"],
+    );
+    let (_, after) = app.send(app.raw(Method::GET, &path)).await;
+    assert_eq!(after, before, "nothing changed");
+
+    // A field that does not exist at all is still named.
+    let (_, fresh) = app.send(app.raw(Method::GET, &path)).await;
+    let mut typo = fresh["data"].clone();
+    typo["nmae"] = json!("x");
+    let got = app.send(app.raw(Method::PUT, &path).json(&typo)).await;
+    assert_error(&got, 422, "validation_failed", &["nmae"]);
+}
+
+/// A flow the server put in `error` may be read and written back with its
+/// status as it is; setting `error` stays the server's alone.
+#[tokio::test]
+async fn a_flow_in_error_written_back_keeps_its_status() {
+    let app = spawn_app_on_loopback().await;
+    let mut input = FlowInput::new("fails", format!("http://127.0.0.1:{}/", closed_port()));
+    input.status = Some(FlowStatus::Active);
+    let created = app.client.create_flow(&input).await.unwrap();
+    let run = app.client.create_run(&created.id).await.unwrap();
+    app.wait_finished(&run.id, Duration::from_secs(30)).await;
+    let path = format!("/flows/{}", created.id);
+    let (_, read) = app.send(app.raw(Method::GET, &path)).await;
+    assert_eq!(read["data"]["status"], "error", "{read}");
+    let mut doc = read["data"].clone();
+    doc["description"] = json!("looked at");
+    let (status, written) = app.send(app.raw(Method::PUT, &path).json(&doc)).await;
+    assert_eq!(status, 200, "{written}");
+    assert_eq!(written["data"]["status"], "error");
+    assert_eq!(written["data"]["description"], "looked at");
 }

@@ -84,7 +84,7 @@ fn flow_lines(flow: &Flow, runs: &[Run], app: &App, theme: &Theme) -> Vec<Line<'
             format!(
                 "{} total, success {}, last {}",
                 flow.total_runs,
-                format::percent(flow.success_rate),
+                format::success_rate(flow),
                 format::ago(flow.last_run_at, now)
             ),
             theme,

@@ -50,7 +50,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &FlowsView, theme: &
                         f.status.to_string(),
                         theme.flow_status(f.status),
                     )),
-                    Cell::from(format::percent(f.success_rate)),
+                    Cell::from(format::success_rate(f)),
                     Cell::from(f.total_runs.to_string()),
                     Cell::from(format::ago(f.last_run_at, now).replace(" ago", "")),
                     Cell::from(f.url.clone()),

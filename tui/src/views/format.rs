@@ -2,6 +2,7 @@
 //! columns hold a useful row.
 
 use chrono::{DateTime, Utc};
+use scraper_common::Flow;
 
 /// `12s ago`, `5m ago`, `3h ago`, `2d ago`; `—` for none.
 pub fn ago(at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
@@ -40,10 +41,13 @@ pub fn cost(usd: f64) -> String {
     }
 }
 
-pub fn percent(rate: Option<f64>) -> String {
-    match rate {
-        Some(r) => format!("{r:.1}%"),
-        None => "—".into(),
+/// A flow's success rate, or a dash while it has never run (the API says
+/// `0` then).
+pub fn success_rate(flow: &Flow) -> String {
+    if flow.total_runs == 0 {
+        "—".into()
+    } else {
+        format!("{:.1}%", flow.success_rate)
     }
 }
 

@@ -40,7 +40,8 @@ pub fn flow_json(
             {"type": "extract", "label": "Extract data", "pages": "/product/"}
         ],
         "outputSchema": {"name": "string", "price": "number", "url": "url"},
-        "successRate": rate, "totalRuns": runs,
+        // The API sends 0 while a flow has no finished run.
+        "successRate": rate.unwrap_or(0.0), "totalRuns": runs,
         "lastRunAt": last.map(at),
         "createdAt": at(60 * 24 * 30), "updatedAt": at(60 * 24)
     })

@@ -3,15 +3,11 @@ use super::{Result, Store, StoreError, ids, now_ms};
 use scraper_common::time::from_millis;
 use scraper_common::{Flow, FlowInput, FlowMode, FlowStatus};
 
-/// The columns of a flow plus the figures computed from its runs. The
-/// subqueries run only for the rows of the page asked for, on `runs_by_flow`.
+/// The columns of a flow, its run figures among them (kept by triggers as
+/// runs come, finish and go: see migration 0004).
 const SELECT: &str = "SELECT f.id, f.name, f.description, f.url, f.mode, f.status, f.steps, \
-    f.output_schema, f.created_at, f.updated_at, \
-    (SELECT COUNT(*) FROM runs r WHERE r.flow_id = f.id) AS total_runs, \
-    (SELECT COUNT(*) FROM runs r WHERE r.flow_id = f.id AND r.status = 'completed') AS completed_runs, \
-    (SELECT COUNT(*) FROM runs r WHERE r.flow_id = f.id AND r.status = 'failed') AS failed_runs, \
-    (SELECT MAX(r.created_at) FROM runs r WHERE r.flow_id = f.id) AS last_run_at \
-    FROM flows f";
+    f.output_schema, f.created_at, f.updated_at, f.total_runs, f.completed_runs, \
+    f.failed_runs, f.last_run_at FROM flows f";
 
 #[derive(sqlx::FromRow)]
 struct FlowRow {

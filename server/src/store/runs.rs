@@ -78,7 +78,8 @@ pub struct RunQuery {
 
 const LISTING: Listing = Listing {
     select: SELECT,
-    count: "SELECT COUNT(*) FROM runs r",
+    // Summed from the per-(flow, status) counts, not counted row by row.
+    count: "SELECT COALESCE(SUM(r.n), 0) FROM run_counts r",
     order_by: "r.created_at DESC, r.id DESC",
 };
 

@@ -3,6 +3,7 @@
 //! the same tests.
 
 mod backend;
+mod counters;
 mod flows;
 mod items;
 mod keys;

@@ -12,9 +12,12 @@
 use scraper_server::bench_shop::{self, Options};
 use serde_json::{Value, json};
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+mod support;
+
+use support::{Guard, Started};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_scraper-server");
 
@@ -26,27 +29,6 @@ fn env_or(name: &str, default: u64) -> u64 {
 }
 
 const SERVE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/shop/serve.sh");
-
-/// Stops the process when the benchmark ends, however it ends: SIGTERM
-/// first (a killed nginx master leaves its workers serving the port), then
-/// SIGKILL if it lingers.
-struct Guard(Child);
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.0.id().to_string()])
-            .status();
-        for _ in 0..50 {
-            if let Ok(Some(_)) = self.0.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn peak_rss_mb(pid: u32) -> f64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
@@ -113,7 +95,7 @@ fn main() {
         }
         None => Command::new(SERVER),
     };
-    let mut server = command
+    let server = command
         .args(["--listen", "127.0.0.1:0", "--workers", "1"])
         .args(["--allow-private-networks", "127.0.0.1/32"])
         .arg("--database-url")
@@ -123,21 +105,7 @@ fn main() {
         .spawn()
         .expect("scraper-server");
     let pid = server.id();
-    let mut key = String::new();
-    let mut api = String::new();
-    for line in BufReader::new(server.stdout.take().unwrap())
-        .lines()
-        .map_while(Result::ok)
-    {
-        let line = line.trim().to_string();
-        if line.starts_with("scr_live_") {
-            key = line;
-        } else if let Some(rest) = line.split("(API at ").nth(1) {
-            api = rest.trim_end_matches(')').to_string();
-            break;
-        }
-    }
-    let server = Guard(server);
+    let (server, Started { api, key }) = support::started(server);
 
     let rt = tokio::runtime::Runtime::new().unwrap();
     let (elapsed, run, items) = rt.block_on(async {

@@ -1,0 +1,128 @@
+//! The list endpoints as history grows: 50 flows, then 0, 100,000 and
+//! 1,000,000 runs between them, with `GET /api/flows` and `GET /api/runs`
+//! (first page, key checked) measured by wrk on loopback (2 threads, 32
+//! connections) against a real `scraper-server` process.
+//!
+//! `cargo bench -p scraper-server --bench api_lists`
+//! Env: BENCH_RUNS (0,100000,1000000), BENCH_SECS (5). Needs `wrk`
+//! (`apt-get install wrk`).
+
+mod support;
+
+use serde_json::json;
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{ConnectOptions, Connection};
+use std::process::{Command, Stdio};
+use std::str::FromStr;
+use support::Started;
+
+const SERVER: &str = env!("CARGO_BIN_EXE_scraper-server");
+const FLOWS: usize = 50;
+
+fn main() {
+    let sizes: Vec<u64> = std::env::var("BENCH_RUNS")
+        .unwrap_or_else(|_| "0,100000,1000000".into())
+        .split(',')
+        .map(|n| n.trim().parse().expect("BENCH_RUNS: numbers"))
+        .collect();
+    let secs = std::env::var("BENCH_SECS").unwrap_or_else(|_| "5".into());
+    if Command::new("wrk").arg("--version").output().is_err() {
+        eprintln!("api_lists needs wrk: apt-get install wrk");
+        std::process::exit(1);
+    }
+    let work = tempfile::tempdir().expect("temp dir");
+    let db = work.path().join("bench.db");
+    let url = format!("sqlite://{}", db.display());
+    let server = Command::new(SERVER)
+        .args(["--listen", "127.0.0.1:0", "--workers", "0"])
+        .args(["--database-url", &url])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("scraper-server");
+    let (_server, Started { api, key }) = support::started(server);
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let flow_ids: Vec<String> = rt.block_on(async {
+        let http = reqwest::Client::new();
+        let mut ids = Vec::new();
+        for n in 0..FLOWS {
+            let body = json!({"name": format!("flow {n}"), "url": "https://example.com/"});
+            let created: serde_json::Value = http
+                .post(format!("{api}/flows"))
+                .header("X-API-Key", &key)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            ids.push(created["data"]["id"].as_str().unwrap().to_string());
+        }
+        ids
+    });
+
+    println!("runs in the database | endpoint | req/s | p99");
+    let mut have = 0;
+    for size in sizes {
+        if size > have {
+            rt.block_on(add_runs(&url, &flow_ids, have, size - have));
+            have = size;
+        }
+        for path in ["/flows", "/runs"] {
+            let (rate, p99) = wrk(&format!("{api}{path}"), &key, &secs);
+            println!("{size:>20} | GET /api{path:<6} | {rate:>8.0} | {p99}");
+        }
+    }
+}
+
+/// Finished runs written straight into the database the server uses (the
+/// API would take hours for a million), spread over the flows; the
+/// database's own triggers keep the counters as for any run.
+async fn add_runs(url: &str, flows: &[String], from: u64, count: u64) {
+    let mut conn = SqliteConnectOptions::from_str(url)
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    let mut tx = conn.begin().await.unwrap();
+    for (i, flow) in flows.iter().enumerate() {
+        let share = count / flows.len() as u64 + u64::from((i as u64) < count % flows.len() as u64);
+        sqlx::query(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1) \
+             INSERT INTO runs (id, flow_id, status, trigger, created_at, started_at, finished_at) \
+             SELECT printf('run-bench-%d-%d-%d', ?2, ?3, i), ?4, \
+                    CASE WHEN i % 10 = 0 THEN 'failed' ELSE 'completed' END, 'api', \
+                    1700000000000 + i, 1700000000000 + i, 1700000000500 + i FROM n",
+        )
+        .bind(share as i64)
+        .bind(from as i64)
+        .bind(i as i64)
+        .bind(flow)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+}
+
+/// Requests/s and the 99th percentile latency wrk reports.
+fn wrk(url: &str, key: &str, secs: &str) -> (f64, String) {
+    let out = Command::new("wrk")
+        .args(["-t2", "-c32", &format!("-d{secs}s"), "--latency"])
+        .args(["-H", &format!("X-API-Key: {key}"), url])
+        .output()
+        .expect("wrk runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let rate = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Requests/sec:"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(f64::NAN);
+    let p99 = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("99%"))
+        .map_or("?".to_string(), |v| v.trim().to_string());
+    (rate, p99)
+}

@@ -114,6 +114,11 @@ pub struct ServeArgs {
     /// it (the server's own address becomes an allowed fetch target).
     #[arg(long, env = "SCRAPER_DEMO")]
     pub demo: bool,
+
+    /// Browser origins that may call the API (https://dash.example.com,...);
+    /// none by default.
+    #[arg(long = "cors-origin", env = "SCRAPER_CORS_ORIGIN", value_delimiter = ',', value_parser = scraper_server::api::cors::parse_origin)]
+    pub cors_origins: Vec<String>,
     #[command(flatten)]
     pub db: DatabaseArgs,
 }

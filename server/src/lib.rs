@@ -39,6 +39,8 @@ pub struct Config {
     pub engine: EngineConfig,
     /// Serve the demo shop under `/demo/` (see `demo`).
     pub demo: bool,
+    /// Browser origins allowed to call the API (see `api::cors`); none by default.
+    pub cors_origins: Vec<String>,
 }
 
 /// What every request handler can reach.
@@ -51,6 +53,7 @@ pub struct AppState {
     pub fetch: FetchOptions,
     pub engine: Engine,
     pub demo: bool,
+    pub cors_origins: Vec<String>,
     /// Fires when the server begins to shut down: workers stop, log streams end.
     pub shutdown: CancellationToken,
 }
@@ -80,6 +83,7 @@ impl AppState {
             fetch: config.fetch.clone(),
             engine,
             demo: config.demo,
+            cors_origins: config.cors_origins.clone(),
             shutdown,
         })
     }

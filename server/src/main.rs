@@ -42,6 +42,7 @@ async fn serve(args: ServeArgs) -> Result<()> {
     let config = Config {
         private_networks: args.allow_private_networks.unwrap_or_default(),
         demo: args.demo,
+        cors_origins: args.cors_origins.clone(),
         engine: EngineConfig {
             workers: args.workers,
             max_queued: args.max_queued,

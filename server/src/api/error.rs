@@ -132,6 +132,10 @@ pub async fn recover(rejection: Rejection) -> Result<warp::reply::Response, Infa
         ApiError::bad_request("the query string could not be parsed")
     } else if let Some(header) = rejection.find::<InvalidHeader>() {
         ApiError::bad_request(format!("header `{}` is not valid", header.name()))
+    } else if let Some(cors) = rejection.find::<warp::cors::CorsForbidden>() {
+        ApiError::forbidden(format!(
+            "cross-origin request refused: {cors}; the server allows the origins given to --cors-origin"
+        ))
     } else if rejection.find::<MethodNotAllowed>().is_some() {
         ApiError::new(
             ErrorCode::MethodNotAllowed,

@@ -4,6 +4,7 @@
 
 mod auth;
 mod body;
+pub mod cors;
 mod error;
 mod extract;
 mod flows;
@@ -143,7 +144,7 @@ pub fn routes(app: &AppState) -> BoxedFilter<(Response,)> {
         .unify()
         .boxed();
 
-    flows
+    let api = flows
         .or(runs)
         .unify()
         .or(extract)
@@ -151,7 +152,10 @@ pub fn routes(app: &AppState) -> BoxedFilter<(Response,)> {
         .or(keys)
         .unify()
         .map(respond)
-        .recover(error::recover)
-        .unify()
-        .boxed()
+        .boxed();
+    let api = match cors::layer(&app.cors_origins) {
+        Some(cors) => api.with(cors).map(warp::Reply::into_response).boxed(),
+        None => api,
+    };
+    api.recover(error::recover).unify().boxed()
 }

@@ -2,6 +2,7 @@
 //! a fresh SQLite file, driven through the real client and raw HTTP.
 
 mod auth;
+mod cors;
 mod demo;
 mod errors;
 mod execution;

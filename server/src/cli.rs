@@ -119,6 +119,10 @@ pub struct ServeArgs {
     /// none by default.
     #[arg(long = "cors-origin", env = "SCRAPER_CORS_ORIGIN", value_delimiter = ',', value_parser = scraper_server::api::cors::parse_origin)]
     pub cors_origins: Vec<String>,
+
+    /// Serve /metrics on this address only, instead of beside the API.
+    #[arg(long, env = "SCRAPER_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
     #[command(flatten)]
     pub db: DatabaseArgs,
 }

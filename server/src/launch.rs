@@ -59,6 +59,8 @@ pub enum LaunchError {
 #[derive(Debug)]
 pub struct Running {
     pub addr: SocketAddr,
+    /// Where `/metrics` is served when it has an address of its own.
+    pub metrics_addr: Option<SocketAddr>,
     /// The admin key: with `AdminKey::FirstStart` only on the first start.
     pub admin_key: Option<String>,
     /// The server's own state (store, engine, policy).
@@ -86,6 +88,15 @@ pub async fn launch(options: LaunchOptions) -> Result<Running, LaunchError> {
         addr: options.listen,
         source,
     })?;
+    let metrics_listener = match options.config.metrics_listen {
+        Some(addr) => Some(
+            tokio::net::TcpListener::bind(addr)
+                .await
+                .map_err(|source| LaunchError::Bind { addr, source })?,
+        ),
+        None => None,
+    };
+    let metrics_addr = metrics_listener.as_ref().and_then(|l| l.local_addr().ok());
     let mut config = options.config;
     if config.demo {
         // The shop is served by this very server, so its address is allowed.
@@ -98,11 +109,17 @@ pub async fn launch(options: LaunchOptions) -> Result<Running, LaunchError> {
             .map_err(LaunchError::Demo)?;
     }
     let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(serve(state.clone(), listener, async move {
-        let _ = stopped.await;
-    }));
+    let task = tokio::spawn(serve(
+        state.clone(),
+        listener,
+        metrics_listener,
+        async move {
+            let _ = stopped.await;
+        },
+    ));
     Ok(Running {
         addr,
+        metrics_addr,
         admin_key,
         state,
         stop,

@@ -14,6 +14,7 @@ pub mod fetch;
 pub mod keys;
 mod launch;
 pub mod net;
+pub mod prometheus;
 pub mod store;
 pub mod telemetry;
 pub mod validate;
@@ -41,6 +42,8 @@ pub struct Config {
     pub demo: bool,
     /// Browser origins allowed to call the API (see `api::cors`); none by default.
     pub cors_origins: Vec<String>,
+    /// Serve `/metrics` on its own address instead of beside the API.
+    pub metrics_listen: Option<std::net::SocketAddr>,
 }
 
 /// What every request handler can reach.
@@ -54,6 +57,7 @@ pub struct AppState {
     pub engine: Engine,
     pub demo: bool,
     pub cors_origins: Vec<String>,
+    pub metrics: Arc<prometheus::Metrics>,
     /// Fires when the server begins to shut down: workers stop, log streams end.
     pub shutdown: CancellationToken,
 }
@@ -67,7 +71,9 @@ impl AppState {
         };
         let http = net::build_client(policy.clone(), &options)?;
         let shutdown = CancellationToken::new();
+        let metrics = Arc::new(prometheus::Metrics::default());
         let ctx = engine::Ctx {
+            metrics: metrics.clone(),
             store: store.clone(),
             http: http.clone(),
             policy: policy.clone(),
@@ -84,26 +90,47 @@ impl AppState {
             engine,
             demo: config.demo,
             cors_origins: config.cors_origins.clone(),
+            metrics,
             shutdown,
         })
     }
 }
 
-/// Serves the API and runs the engine's workers on `listener` until
-/// `shutdown` resolves; then workers stop (failing the runs they held as
-/// `worker_lost`), log streams end, and open requests finish.
+/// Serves the API (and `/metrics`, on `metrics_listener` when given) and
+/// runs the engine's workers on `listener` until `shutdown` resolves; then
+/// workers stop (failing the runs they held as `worker_lost`), log streams
+/// end, and open requests finish.
 pub async fn serve(
     state: AppState,
     listener: TcpListener,
+    metrics_listener: Option<TcpListener>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) {
-    let routes = if state.demo {
+    let api = if state.demo {
         demo::routes().or(api::routes(&state)).unify().boxed()
     } else {
         api::routes(&state)
     };
+    let metrics = api::metrics_route(&state);
+    let counted = state.metrics.clone();
+    let count = warp::log::custom(move |info| {
+        counted.http(info.path(), info.status().as_u16(), info.elapsed());
+    });
+    let routes = match metrics_listener {
+        Some(_) => api.with(count).boxed(),
+        None => metrics.clone().or(api).unify().with(count).boxed(),
+    };
     let mut workers = state.engine.start();
     let token = state.shutdown.clone();
+    if let Some(listener) = metrics_listener {
+        let token = token.clone();
+        tokio::spawn(
+            warp::serve(metrics)
+                .incoming(listener)
+                .graceful(async move { token.cancelled().await })
+                .run(),
+        );
+    }
     let signal = async move {
         tokio::select! {
             _ = shutdown => token.cancel(),

@@ -43,6 +43,7 @@ async fn serve(args: ServeArgs) -> Result<()> {
         private_networks: args.allow_private_networks.unwrap_or_default(),
         demo: args.demo,
         cors_origins: args.cors_origins.clone(),
+        metrics_listen: args.metrics_listen,
         engine: EngineConfig {
             workers: args.workers,
             max_queued: args.max_queued,
@@ -82,6 +83,9 @@ async fn serve(args: ServeArgs) -> Result<()> {
         out,
         "Scraper server listening on http://{addr} (API at {base})"
     )?;
+    if let Some(metrics) = running.metrics_addr {
+        writeln!(out, "Metrics at http://{metrics}/metrics")?;
+    }
     if args.demo {
         writeln!(
             out,

@@ -16,6 +16,8 @@ use tempfile::TempDir;
 
 pub struct TestApp {
     pub addr: SocketAddr,
+    /// Where `/metrics` is, when it has an address of its own.
+    pub metrics_addr: Option<SocketAddr>,
     /// A client holding the admin key (every scope).
     pub client: Client,
     pub admin_key: String,
@@ -99,6 +101,7 @@ pub async fn spawn_app_with(config: Config) -> TestApp {
     let client = Client::new(&format!("http://{addr}"), &admin_key).expect("client");
     TestApp {
         addr,
+        metrics_addr: running.metrics_addr,
         client,
         admin_key,
         store: running.store().clone(),

@@ -31,6 +31,25 @@ fn state(state: AppState) -> impl Filter<Extract = (AppState,), Error = Infallib
 }
 
 /// Every route of the API, with errors already turned into JSON.
+/// `GET /metrics`, Prometheus' text format; no key, like the health of a
+/// node (move it to a private address with `--metrics-listen`).
+pub fn metrics_route(app: &AppState) -> BoxedFilter<(Response,)> {
+    warp::path!("metrics")
+        .and(warp::get())
+        .and(state(app.clone()))
+        .then(|state: AppState| async move {
+            respond(match state.metrics.render(&state.store).await {
+                Ok(text) => Ok(warp::reply::with_header(
+                    text,
+                    "content-type",
+                    "text/plain; version=0.0.4",
+                )),
+                Err(e) => Err(ApiError::from(e)),
+            })
+        })
+        .boxed()
+}
+
 pub fn routes(app: &AppState) -> BoxedFilter<(Response,)> {
     let with = |scope: Scope| state(app.clone()).and(auth::require(app.clone(), scope));
 

@@ -82,6 +82,7 @@ pub async fn cancel(id: String, state: AppState, _: Principal) -> Result<Respons
             run.status
         )));
     }
+    state.metrics.run_finished(RunStatus::Cancelled, None);
     state.engine.cancel_local(&id);
     Ok(reply::data(run))
 }

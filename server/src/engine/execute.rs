@@ -47,6 +47,7 @@ impl Prices {
 #[derive(Clone)]
 pub struct Ctx {
     pub store: Store,
+    pub metrics: Arc<crate::prometheus::Metrics>,
     pub http: reqwest::Client,
     pub policy: Arc<UrlPolicy>,
     pub fetch: FetchOptions,
@@ -108,6 +109,7 @@ impl Tally<'_> {
         error: &str,
     ) -> store::Result<()> {
         self.progress.pages_failed += 1;
+        self.ctx.metrics.page_fetched();
         self.log.warn(line).await?;
         if self.first_failure.is_none() {
             self.first_failure = Some((reason, error.to_string()));
@@ -123,6 +125,10 @@ impl Tally<'_> {
     ) -> store::Result<()> {
         self.progress.pages_fetched += 1;
         self.progress.bytes_downloaded += bytes as u64;
+        self.ctx.metrics.page_fetched();
+        self.ctx
+            .metrics
+            .items_extracted(extracted.items.len() as u64);
         for warning in warnings {
             self.log.warn(warning).await?;
         }
@@ -296,10 +302,12 @@ async fn follow(
         if cancel.is_cancelled() || !seen.insert(url.clone()) {
             break;
         }
+        let started = Instant::now();
         let fetched = tokio::select! {
             fetched = fetch_page(&ctx.http, &ctx.policy, &url, &ctx.fetch) => fetched,
             _ = cancel.cancelled() => break,
         };
+        ctx.metrics.fetch_took(started.elapsed());
         let page = match fetched {
             Ok(page) => page,
             Err(err) => {

@@ -135,6 +135,12 @@ async fn sweep(inner: Arc<Inner>) {
         match inner.ctx.store.fail_lost_runs().await {
             Ok(lost) if !lost.is_empty() => {
                 tracing::warn!(runs = ?lost, "failed runs whose worker was lost");
+                for _ in &lost {
+                    inner
+                        .ctx
+                        .metrics
+                        .run_finished(RunStatus::Failed, Some(FailureReason::WorkerLost));
+                }
             }
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "sweeping lost runs"),
@@ -247,6 +253,10 @@ async fn run(inner: &Arc<Inner>, worker: &str, claimed: Claimed) {
         .await;
     match recorded {
         Ok(true) => {
+            inner
+                .ctx
+                .metrics
+                .run_finished(outcome.status, outcome.failure_reason);
             if let Err(e) = store.mark_flow_after_run(&claimed.id, outcome.status).await {
                 tracing::error!(run = %claimed.id, error = %e, "updating the flow's status");
             }

@@ -4,7 +4,7 @@
 //! database file can never both take a run, and a cancelled run is never
 //! turned back into a finished one by a worker that has not noticed yet.
 
-use super::{Result, Store, now_ms};
+use super::{Result, Store, StoreError, now_ms};
 use scraper_common::{FailureReason, LogLevel, RunStatus};
 
 /// A run a worker has just taken.
@@ -129,5 +129,27 @@ impl Store {
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+}
+
+impl Store {
+    /// How many runs each status has, from the counts kept as runs change
+    /// (no scan of the runs).
+    pub async fn run_counts(&self) -> Result<Vec<(RunStatus, u64)>> {
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT status, SUM(n) FROM run_counts GROUP BY status")
+                .fetch_all(&self.pool)
+                .await?;
+        rows.into_iter()
+            .map(|(status, n)| {
+                let status = status
+                    .parse::<RunStatus>()
+                    .map_err(|detail| StoreError::Corrupt {
+                        table: "run_counts",
+                        detail,
+                    })?;
+                Ok((status, n.max(0) as u64))
+            })
+            .collect()
     }
 }

@@ -9,5 +9,6 @@ mod execution;
 mod extract;
 mod flows;
 mod keys;
+mod metrics;
 mod reference;
 mod runs;

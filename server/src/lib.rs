@@ -11,6 +11,7 @@ pub mod demo;
 pub mod engine;
 pub mod extract;
 pub mod fetch;
+mod http_server;
 pub mod keys;
 mod launch;
 pub mod net;
@@ -112,13 +113,9 @@ pub async fn serve(
         api::routes(&state)
     };
     let metrics = api::metrics_route(&state);
-    let counted = state.metrics.clone();
-    let count = warp::log::custom(move |info| {
-        counted.http(info.path(), info.status().as_u16(), info.elapsed());
-    });
     let routes = match metrics_listener {
-        Some(_) => api.with(count).boxed(),
-        None => metrics.clone().or(api).unify().with(count).boxed(),
+        Some(_) => api,
+        None => metrics.clone().or(api).unify().boxed(),
     };
     let mut workers = state.engine.start();
     let token = state.shutdown.clone();
@@ -137,11 +134,7 @@ pub async fn serve(
             _ = token.cancelled() => {}
         }
     };
-    warp::serve(routes)
-        .incoming(listener)
-        .graceful(signal)
-        .run()
-        .await;
+    http_server::run(routes, listener, state.metrics.clone(), signal).await;
     state.shutdown.cancel();
     while workers.join_next().await.is_some() {}
 }

@@ -39,8 +39,7 @@ fn key(name: &'static str, labels: Vec<Label>) -> Key {
 
 impl Metrics {
     /// One answered request: by route (ids folded, so labels stay few) and status.
-    pub fn http(&self, path: &str, status: u16, elapsed: Duration) {
-        let route = route(path);
+    pub fn http(&self, route: &'static str, status: u16, elapsed: Duration) {
         let labels = vec![
             Label::new("route", route),
             Label::new("status", status.to_string()),
@@ -116,7 +115,7 @@ impl Metrics {
 
 /// The route a path belongs to, with ids as `:id`; anything else is
 /// `other`, so that scans of random paths do not make new series.
-fn route(path: &str) -> &'static str {
+pub(crate) fn route(path: &str) -> &'static str {
     let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
     match parts.as_slice() {
         ["api", "flows"] => "/api/flows",

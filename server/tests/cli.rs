@@ -35,7 +35,8 @@ fn start(dir: &Path, extra: &[&str]) -> Running {
         .env_remove("SCRAPER_DATABASE_URL")
         .env_remove("SCRAPER_LISTEN")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        // Its log, for tests that read it (`server.log` in `dir`).
+        .stderr(log_file(dir))
         .spawn()
         .expect("start scraper-server");
     let (tx, rx) = mpsc::channel();
@@ -66,6 +67,14 @@ fn start(dir: &Path, extra: &[&str]) -> Running {
         }
         stdout.push(line);
     }
+}
+
+fn log_file(dir: &Path) -> std::fs::File {
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("server.log"))
+        .expect("the server's log file")
 }
 
 fn admin_key(lines: &[String]) -> Option<String> {
@@ -348,4 +357,64 @@ fn a_crash_mid_run_is_found_at_restart() {
     assert_eq!(status, 200);
     assert_eq!(flow["data"]["totalRuns"], 1);
     assert!(terminate(second).success());
+}
+
+/// One access log line per request: method, route (ids folded), status,
+/// duration, the key's id (never the key) and the request id, which the
+/// answer carries too.
+#[test]
+fn every_request_gets_an_id_and_an_access_log_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path(), &["--workers", "0"]);
+    let key = admin_key(&server.stdout).expect("a first start prints the key");
+    let (given, made) = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let http = reqwest::Client::new();
+        let given = http
+            .get(format!("{}/api/flows/flow-nope", server.base))
+            .header("X-API-Key", &key)
+            .header("x-request-id", "cli-check-1")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(given.status(), 404);
+        let given = given.headers()["x-request-id"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        let made = http
+            .get(format!("{}/api/flows", server.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(made.status(), 401);
+        let made = made.headers()["x-request-id"].to_str().unwrap().to_string();
+        (given, made)
+    });
+    assert_eq!(given, "cli-check-1");
+    assert!(made.starts_with("req-"), "{made}");
+    assert!(terminate(server).success());
+
+    let log = std::fs::read_to_string(dir.path().join("server.log")).unwrap();
+    let line = log
+        .lines()
+        .find(|l| l.contains("request_id=cli-check-1"))
+        .unwrap_or_else(|| panic!("no access line for cli-check-1 in:\n{log}"));
+    for part in [
+        "method=GET",
+        "/api/flows/:id",
+        "status=404",
+        "key=\"key-",
+        "ms=",
+    ] {
+        assert!(line.contains(part), "`{part}` in {line}");
+    }
+    assert!(!log.contains(&key), "the key itself is never logged");
+    let anonymous = log
+        .lines()
+        .find(|l| l.contains(&format!("request_id={made}")))
+        .expect("the 401 is logged too");
+    assert!(
+        anonymous.contains("status=401") && anonymous.contains("key=\"-\""),
+        "{anonymous}"
+    );
 }

@@ -44,6 +44,7 @@ async fn authenticate(
     let Some(record) = keys::verify(&state.store, presented).await? else {
         return Err(ApiError::unauthorized("invalid or revoked API key"));
     };
+    crate::http_server::note_key(&record.id);
     if !record.scopes.contains(&scope) {
         return Err(ApiError::forbidden(format!(
             "this API key lacks the `{scope}` scope needed here"

@@ -184,3 +184,25 @@ async fn unknown_routes_and_methods_answer_in_json() {
     let method = app.send(app.raw(Method::DELETE, "/runs")).await;
     assert_error(&method, 405, "method_not_allowed", &[]);
 }
+
+/// A 500 never shows what broke, but names the request, as the answer's
+/// `x-request-id` does, so a user can quote it and the log line be found.
+#[tokio::test]
+async fn an_internal_error_names_its_request_id() {
+    let app = scraper_tests::spawn_app().await;
+    // The database goes away under the server: the next request fails inside.
+    app.store.close().await;
+    let response = app
+        .raw(reqwest::Method::GET, "/flows")
+        .header("x-request-id", "quote-me-7")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 500);
+    assert_eq!(response.headers()["x-request-id"], "quote-me-7");
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "internal");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(message.contains("quote-me-7"), "{message}");
+    assert!(!message.to_lowercase().contains("sqlite"), "{message}");
+}

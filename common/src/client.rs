@@ -14,6 +14,9 @@ use url::Url;
 /// The header that carries the API key.
 pub const API_KEY_HEADER: &str = "X-API-Key";
 
+/// How many times a rate-limited request is tried again.
+const RATE_RETRIES: u32 = 5;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
     #[error("`{0}` is not a valid server URL: {1}")]
@@ -120,6 +123,39 @@ impl Client {
     }
 
     /// A request with the API key set, for calls this client has no method for.
+    /// Sends what `build` makes; a `429` (the key's rate limit) is waited
+    /// out as its `Retry-After` says and tried again, a few times, rather
+    /// than handed to the caller as an error.
+    async fn execute(
+        &self,
+        url: &Url,
+        build: impl Fn() -> reqwest::RequestBuilder,
+    ) -> Result<reqwest::Response, ClientError> {
+        let mut tries = 0;
+        loop {
+            let response = build()
+                .send()
+                .await
+                .map_err(|source| ClientError::Unreachable {
+                    url: url.to_string(),
+                    source,
+                })?;
+            if response.status() != reqwest::StatusCode::TOO_MANY_REQUESTS || tries >= RATE_RETRIES
+            {
+                return Ok(response);
+            }
+            tries += 1;
+            let wait = response
+                .headers()
+                .get(reqwest::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .unwrap_or(1)
+                .clamp(1, 10);
+            tokio::time::sleep(std::time::Duration::from_secs(wait)).await;
+        }
+    }
+
     pub fn request(&self, method: Method, url: Url) -> reqwest::RequestBuilder {
         self.http
             .request(method, url)
@@ -241,10 +277,8 @@ impl Client {
             source,
         };
         let response = self
-            .request(Method::GET, url.clone())
-            .send()
-            .await
-            .map_err(unreachable)?;
+            .execute(&url, || self.request(Method::GET, url.clone()))
+            .await?;
         let status = response.status();
         let bytes = response.bytes().await.map_err(unreachable)?;
         if !status.is_success() {
@@ -261,19 +295,17 @@ impl Client {
         last_event_id: Option<u64>,
     ) -> Result<LogStream, ClientError> {
         let url = self.url(&["runs", id, "logs", "stream"]);
-        let mut request = self
-            .request(Method::GET, url.clone())
-            .header(reqwest::header::ACCEPT, "text/event-stream");
-        if let Some(seq) = last_event_id {
-            request = request.header("Last-Event-ID", seq.to_string());
-        }
-        let response = request
-            .send()
-            .await
-            .map_err(|source| ClientError::Unreachable {
-                url: url.to_string(),
-                source,
-            })?;
+        let response = self
+            .execute(&url, || {
+                let request = self
+                    .request(Method::GET, url.clone())
+                    .header(reqwest::header::ACCEPT, "text/event-stream");
+                match last_event_id {
+                    Some(seq) => request.header("Last-Event-ID", seq.to_string()),
+                    None => request,
+                }
+            })
+            .await?;
         let status = response.status();
         if !status.is_success() {
             let bytes = response.bytes().await.unwrap_or_default();
@@ -328,15 +360,19 @@ impl Client {
         url: Url,
         body: Option<&impl Serialize>,
     ) -> Result<T, ClientError> {
-        let mut request = self.request(method, url.clone());
-        if let Some(body) = body {
-            request = request.json(body);
-        }
         let unreachable = |source| ClientError::Unreachable {
             url: url.to_string(),
             source,
         };
-        let response = request.send().await.map_err(unreachable)?;
+        let response = self
+            .execute(&url, || {
+                let request = self.request(method.clone(), url.clone());
+                match body {
+                    Some(body) => request.json(body),
+                    None => request,
+                }
+            })
+            .await?;
         let status = response.status();
         let bytes = response.bytes().await.map_err(unreachable)?;
         decode(&url, status, &bytes)

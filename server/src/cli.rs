@@ -120,6 +120,11 @@ pub struct ServeArgs {
     #[arg(long = "cors-origin", env = "SCRAPER_CORS_ORIGIN", value_delimiter = ',', value_parser = scraper_server::api::cors::parse_origin)]
     pub cors_origins: Vec<String>,
 
+    /// Requests a second per key, such as 20/s; beyond it, 429 with
+    /// Retry-After. Off by default.
+    #[arg(long, env = "SCRAPER_RATE_LIMIT")]
+    pub rate_limit: Option<scraper_server::api::rate_limit::RateLimit>,
+
     /// Serve /metrics on this address only, instead of beside the API.
     #[arg(long, env = "SCRAPER_METRICS_LISTEN")]
     pub metrics_listen: Option<SocketAddr>,

@@ -45,6 +45,8 @@ pub struct Config {
     pub cors_origins: Vec<String>,
     /// Serve `/metrics` on its own address instead of beside the API.
     pub metrics_listen: Option<std::net::SocketAddr>,
+    /// Requests a second per key (see `api::rate_limit`); none by default.
+    pub rate_limit: Option<api::rate_limit::RateLimit>,
 }
 
 /// What every request handler can reach.
@@ -59,6 +61,7 @@ pub struct AppState {
     pub demo: bool,
     pub cors_origins: Vec<String>,
     pub metrics: Arc<prometheus::Metrics>,
+    pub limiter: Option<Arc<api::rate_limit::Limiter>>,
     /// Fires when the server begins to shut down: workers stop, log streams end.
     pub shutdown: CancellationToken,
 }
@@ -92,6 +95,9 @@ impl AppState {
             demo: config.demo,
             cors_origins: config.cors_origins.clone(),
             metrics,
+            limiter: config
+                .rate_limit
+                .map(|limit| Arc::new(api::rate_limit::Limiter::new(limit))),
             shutdown,
         })
     }

@@ -44,6 +44,7 @@ async fn serve(args: ServeArgs) -> Result<()> {
         demo: args.demo,
         cors_origins: args.cors_origins.clone(),
         metrics_listen: args.metrics_listen,
+        rate_limit: args.rate_limit,
         engine: EngineConfig {
             workers: args.workers,
             max_queued: args.max_queued,

@@ -45,6 +45,9 @@ async fn authenticate(
         return Err(ApiError::unauthorized("invalid or revoked API key"));
     };
     crate::http_server::note_key(&record.id);
+    if let Some(limiter) = &state.limiter {
+        limiter.take(&record.id).map_err(ApiError::rate_limited)?;
+    }
     if !record.scopes.contains(&scope) {
         return Err(ApiError::forbidden(format!(
             "this API key lacks the `{scope}` scope needed here"

@@ -15,6 +15,8 @@ use warp::{Rejection, Reply};
 pub struct ApiError {
     pub code: ErrorCode,
     pub message: String,
+    /// Headers the answer carries besides the envelope (`Retry-After`...).
+    pub headers: Vec<(&'static str, String)>,
 }
 
 impl warp::reject::Reject for ApiError {}
@@ -24,6 +26,7 @@ impl ApiError {
         ApiError {
             code,
             message: message.into(),
+            headers: Vec::new(),
         }
     }
 
@@ -68,6 +71,25 @@ impl ApiError {
         Self::new(ErrorCode::ValidationFailed, message)
     }
 
+    /// 429 with the headers a client waits by.
+    pub fn rate_limited(refused: super::rate_limit::Refused) -> Self {
+        let wait = refused.retry_after.as_secs_f64().ceil().max(1.0) as u64;
+        let mut err = Self::new(
+            ErrorCode::RateLimited,
+            format!(
+                "this key's rate limit of {} requests a second is reached; retry after {wait} s",
+                refused.limit
+            ),
+        );
+        err.headers = vec![
+            ("retry-after", wait.to_string()),
+            ("ratelimit-limit", refused.limit.to_string()),
+            ("ratelimit-remaining", "0".to_string()),
+            ("ratelimit-reset", wait.to_string()),
+        ];
+        err
+    }
+
     pub fn not_implemented(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::NotImplemented, message)
     }
@@ -87,7 +109,14 @@ impl ApiError {
                 message: self.message,
             },
         };
-        warp::reply::with_status(warp::reply::json(&body), status).into_response()
+        let mut response =
+            warp::reply::with_status(warp::reply::json(&body), status).into_response();
+        for (name, value) in self.headers {
+            if let Ok(value) = warp::http::HeaderValue::from_str(&value) {
+                response.headers_mut().insert(name, value);
+            }
+        }
+        response
     }
 }
 

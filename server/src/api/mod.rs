@@ -11,6 +11,7 @@ mod flows;
 mod keys;
 mod merge_patch;
 mod query;
+pub mod rate_limit;
 mod reply;
 mod run_data;
 mod runs;

@@ -10,5 +10,6 @@ mod extract;
 mod flows;
 mod keys;
 mod metrics;
+mod rate_limit;
 mod reference;
 mod runs;

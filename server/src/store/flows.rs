@@ -198,40 +198,23 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use crate::store::{RunQuery, Store};
+    use crate::store::{RunQuery, Store, old_database};
     use scraper_common::{RunStatus, Trigger};
-    use sqlx::SqlitePool;
-    use sqlx::sqlite::SqliteConnectOptions;
 
     /// A database written before flows carried their run figures gets them
     /// from its runs, and keeps them from there on.
     #[tokio::test]
     async fn the_migration_counts_the_runs_already_there() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("old.db");
-        let options = SqliteConnectOptions::new()
-            .filename(&path)
-            .create_if_missing(true);
-        let old = SqlitePool::connect_with(options).await.unwrap();
-        sqlx::migrate!("./migrations")
-            .run_to(3, &old)
-            .await
-            .unwrap();
-        sqlx::raw_sql(
+        let (_dir, url) = old_database(
+            3,
             "INSERT INTO flows (id, name, url, mode, status, created_at, updated_at) \
              VALUES ('flow-1', 'f', 'https://example.com/', 'extract', 'active', 1, 1); \
              INSERT INTO runs (id, flow_id, status, trigger, created_at) VALUES \
              ('run-1', 'flow-1', 'completed', 'api', 10), ('run-2', 'flow-1', 'failed', 'api', 20), \
              ('run-3', 'flow-1', 'completed', 'api', 30), ('run-4', 'flow-1', 'queued', 'api', 40);",
         )
-        .execute(&old)
-        .await
-        .unwrap();
-        old.close().await;
-
-        let store = Store::open(&format!("sqlite://{}", path.display()))
-            .await
-            .unwrap();
+        .await;
+        let store = Store::open(&url).await.unwrap();
         let flow = store.flow("flow-1").await.unwrap().unwrap();
         assert_eq!(flow.total_runs, 4);
         assert_eq!(flow.success_rate, 66.7);

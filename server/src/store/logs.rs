@@ -81,26 +81,15 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use crate::store::Store;
+    use crate::store::{Store, old_database};
     use scraper_common::LogLevel;
-    use sqlx::SqlitePool;
-    use sqlx::sqlite::SqliteConnectOptions;
 
     /// A database written before runs counted their lines goes on numbering
     /// each run's lines after its last one.
     #[tokio::test]
     async fn the_migration_starts_each_counter_at_the_last_line() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("old.db");
-        let options = SqliteConnectOptions::new()
-            .filename(&path)
-            .create_if_missing(true);
-        let old = SqlitePool::connect_with(options).await.unwrap();
-        sqlx::migrate!("./migrations")
-            .run_to(2, &old)
-            .await
-            .unwrap();
-        sqlx::raw_sql(
+        let (_dir, url) = old_database(
+            2,
             "INSERT INTO flows (id, name, url, mode, status, created_at, updated_at) \
              VALUES ('flow-1', 'f', 'https://example.com/', 'extract', 'draft', 1, 1); \
              INSERT INTO runs (id, flow_id, status, trigger, created_at) \
@@ -108,14 +97,8 @@ mod tests {
              INSERT INTO run_logs (run_id, seq, ts, level, message) \
              VALUES ('run-1', 1, 1, 'info', 'a'), ('run-1', 2, 1, 'info', 'b'), ('run-1', 3, 1, 'info', 'c');",
         )
-        .execute(&old)
-        .await
-        .unwrap();
-        old.close().await;
-
-        let store = Store::open(&format!("sqlite://{}", path.display()))
-            .await
-            .unwrap();
+        .await;
+        let store = Store::open(&url).await.unwrap();
         store
             .append_log("run-1", LogLevel::Info, "d")
             .await

@@ -98,3 +98,26 @@ impl Store {
 pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
+
+/// A database as an older version left it: migrated up to `version`, with
+/// `rows` written by that version's rules. Opening a `Store` on the URL
+/// then runs the migrations that came later.
+#[cfg(test)]
+pub(crate) async fn old_database(version: i64, rows: &'static str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("old.db");
+    let options = SqliteConnectOptions::new()
+        .filename(&path)
+        .create_if_missing(true);
+    let old = SqlitePool::connect_with(options)
+        .await
+        .expect("old database");
+    sqlx::migrate!("./migrations")
+        .run_to(version, &old)
+        .await
+        .expect("older migrations");
+    sqlx::raw_sql(rows).execute(&old).await.expect("old rows");
+    old.close().await;
+    let url = format!("sqlite://{}", path.display());
+    (dir, url)
+}

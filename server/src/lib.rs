@@ -107,7 +107,7 @@ impl AppState {
 /// runs the engine's workers on `listener` until `shutdown` resolves; then
 /// workers stop (failing the runs they held as `worker_lost`), log streams
 /// end, and open requests finish.
-pub async fn serve(
+pub(crate) async fn serve(
     state: AppState,
     listener: TcpListener,
     metrics_listener: Option<TcpListener>,

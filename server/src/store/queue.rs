@@ -103,12 +103,14 @@ impl Store {
         Ok(lost)
     }
 
-    /// How many runs wait in the queue.
+    /// How many runs wait in the queue, from the kept counts (no scan).
     pub async fn queued_count(&self) -> Result<u64> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM runs WHERE status = 'queued'")
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(n as u64)
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(SUM(n), 0) FROM run_counts WHERE status = 'queued'",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(n.max(0) as u64)
     }
 
     /// An `active` flow whose run failed turns `error`; an `error` flow whose
@@ -130,9 +132,7 @@ impl Store {
         .await?;
         Ok(())
     }
-}
 
-impl Store {
     /// How many runs each status has, from the counts kept as runs change
     /// (no scan of the runs).
     pub async fn run_counts(&self) -> Result<Vec<(RunStatus, u64)>> {

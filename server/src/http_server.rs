@@ -1,6 +1,7 @@
 //! The HTTP server around the routes: what every request gets whatever its
 //! route. Each answer carries an `x-request-id` (the caller's, when it sent
-//! a sensible one), a 500 names it, and one access log line per request
+//! a sensible one; `request_id()` tells it to the code the request runs, so
+//! a 500 and its log line can name it), and one access log line per request
 //! tells method, route, status, duration, key id (never the key) and the id.
 
 use crate::prometheus::{Metrics, route};
@@ -17,15 +18,21 @@ use std::time::Instant;
 use tokio::net::TcpListener;
 use tower_service::Service;
 use warp::Filter;
-use warp::http::{HeaderValue, Request, StatusCode};
+use warp::http::{HeaderValue, Request};
 
 /// What one request learns on its way through the routes.
 struct RequestCtx {
+    id: String,
     key_id: OnceLock<String>,
 }
 
 tokio::task_local! {
     static REQUEST: Arc<RequestCtx>;
+}
+
+/// The id of the request being answered, if any.
+pub(crate) fn request_id() -> Option<String> {
+    REQUEST.try_with(|ctx| ctx.id.clone()).ok()
 }
 
 /// Records which key made the request, for its access log line.
@@ -84,23 +91,15 @@ where
     S: Service<Request<Incoming>, Response = warp::reply::Response, Error = Infallible>,
 {
     let started = Instant::now();
-    let id = request_id(request.headers().get("x-request-id"));
+    let id = chosen_id(request.headers().get("x-request-id"));
     let method = request.method().clone();
     let route = route(request.uri().path());
     let ctx = Arc::new(RequestCtx {
+        id: id.clone(),
         key_id: OnceLock::new(),
     });
     let Ok(mut response) = REQUEST.scope(ctx.clone(), routes.call(request)).await;
     let status = response.status();
-    if status == StatusCode::INTERNAL_SERVER_ERROR {
-        // Every 500 of ours is the same `internal` envelope; this one names
-        // the request, so a user can quote it and the log line be found.
-        let body = serde_json::json!({"error": {
-            "code": "internal",
-            "message": format!("internal error (request id {id}); the server log has the details"),
-        }});
-        *response.body_mut() = body.to_string().into();
-    }
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert("x-request-id", value);
     }
@@ -120,7 +119,7 @@ where
 }
 
 /// The caller's id when it is short and plain; else a new one.
-fn request_id(given: Option<&HeaderValue>) -> String {
+fn chosen_id(given: Option<&HeaderValue>) -> String {
     let plain = |s: &str| {
         (1..=128).contains(&s.len())
             && s.bytes()
@@ -139,10 +138,10 @@ mod tests {
     #[test]
     fn a_plain_id_is_kept_and_anything_else_replaced() {
         let given = HeaderValue::from_static("trace-42.a_b");
-        assert_eq!(request_id(Some(&given)), "trace-42.a_b");
+        assert_eq!(chosen_id(Some(&given)), "trace-42.a_b");
         let odd = HeaderValue::from_static("has spaces");
-        assert!(request_id(Some(&odd)).starts_with("req-"));
-        assert!(request_id(None).starts_with("req-"));
-        assert_ne!(request_id(None), request_id(None));
+        assert!(chosen_id(Some(&odd)).starts_with("req-"));
+        assert!(chosen_id(None).starts_with("req-"));
+        assert_ne!(chosen_id(None), chosen_id(None));
     }
 }

@@ -94,11 +94,14 @@ impl ApiError {
         Self::new(ErrorCode::NotImplemented, message)
     }
 
+    /// Names the request, so that a user can quote it and the log line
+    /// that tells what broke be found.
     pub fn internal() -> Self {
-        Self::new(
-            ErrorCode::Internal,
-            "internal error; the server log has the details",
-        )
+        let message = match crate::http_server::request_id() {
+            Some(id) => format!("internal error (request id {id}); the server log has the details"),
+            None => "internal error; the server log has the details".to_string(),
+        };
+        Self::new(ErrorCode::Internal, message)
     }
 
     pub fn into_response(self) -> warp::reply::Response {
@@ -129,7 +132,8 @@ impl From<crate::validate::Invalid> for ApiError {
 /// Database trouble is logged in full and never shown to the caller.
 impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
-        tracing::error!(error = %err, "store error");
+        let request_id = crate::http_server::request_id().unwrap_or_default();
+        tracing::error!(error = %err, %request_id, "store error");
         ApiError::internal()
     }
 }

@@ -3,7 +3,7 @@
 //! process, as in the tests, count apart.
 
 use crate::store::{self, Store};
-use ::metrics::{Key, Label, Level, Metadata, Recorder};
+use ::metrics::{Counter, Histogram, Key, Label, Level, Metadata, Recorder};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusRecorder};
 use scraper_common::{FailureReason, RunStatus};
 use std::time::Duration;
@@ -15,6 +15,10 @@ const META: Metadata<'static> = Metadata::new("scraper", Level::INFO, None);
 
 pub struct Metrics {
     recorder: PrometheusRecorder,
+    // Registered once: these move with every page a run fetches.
+    pages: Counter,
+    fetch_seconds: Histogram,
+    items: Counter,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -29,7 +33,16 @@ impl Default for Metrics {
             .set_buckets(SECONDS)
             .expect("bucket bounds are given")
             .build_recorder();
-        Metrics { recorder }
+        let pages = recorder.register_counter(&key("scraper_pages_fetched_total", vec![]), &META);
+        let fetch_seconds =
+            recorder.register_histogram(&key("scraper_fetch_duration_seconds", vec![]), &META);
+        let items = recorder.register_counter(&key("scraper_items_extracted_total", vec![]), &META);
+        Metrics {
+            recorder,
+            pages,
+            fetch_seconds,
+            items,
+        }
     }
 }
 
@@ -70,23 +83,17 @@ impl Metrics {
 
     /// A page requested by a run, whatever came of it.
     pub fn page_fetched(&self) {
-        self.recorder
-            .register_counter(&key("scraper_pages_fetched_total", vec![]), &META)
-            .increment(1);
+        self.pages.increment(1);
     }
 
     /// How long one page fetch of a run took (pages a run fetches itself;
     /// the crawler's are counted, not timed).
     pub fn fetch_took(&self, took: Duration) {
-        self.recorder
-            .register_histogram(&key("scraper_fetch_duration_seconds", vec![]), &META)
-            .record(took.as_secs_f64());
+        self.fetch_seconds.record(took.as_secs_f64());
     }
 
     pub fn items_extracted(&self, n: u64) {
-        self.recorder
-            .register_counter(&key("scraper_items_extracted_total", vec![]), &META)
-            .increment(n);
+        self.items.increment(n);
     }
 
     /// The text exposition, with the run gauges read from the store now.

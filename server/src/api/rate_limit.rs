@@ -65,10 +65,15 @@ impl Limiter {
     fn take_at(&self, key_id: &str, now: Instant) -> Result<(), Refused> {
         let rate = f64::from(self.limit.per_second);
         let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
-        let bucket = buckets.entry(key_id.to_string()).or_insert(Bucket {
-            tokens: rate,
-            at: now,
-        });
+        // A key seen before (the usual case) costs no allocation.
+        if !buckets.contains_key(key_id) {
+            let full = Bucket {
+                tokens: rate,
+                at: now,
+            };
+            buckets.insert(key_id.to_string(), full);
+        }
+        let bucket = buckets.get_mut(key_id).expect("inserted above");
         let refill = now.saturating_duration_since(bucket.at).as_secs_f64() * rate;
         bucket.tokens = (bucket.tokens + refill).min(rate);
         bucket.at = now;

@@ -150,32 +150,24 @@ pub async fn crawl(
     // Boxed so that it can be dropped (ending its borrow) before `website`.
     let mut crawling = Box::pin(website.crawl_raw());
     let mut spider_done = false;
-    let stop_reason = tokio::select! {
-        _ = &mut crawling => {
-            spider_done = true;
-            StopReason::Finished
-        }
-        _ = shared.limit_done.cancelled() => StopReason::MaxPages,
-        _ = stop.cancelled() => if shared.consumer_gone.load(Ordering::Acquire) {
-            StopReason::ConsumerClosed
-        } else {
-            StopReason::Cancelled
-        },
+    tokio::select! {
+        _ = &mut crawling => spider_done = true,
+        _ = shared.limit_done.cancelled() => {}
+        _ = stop.cancelled() => {}
     };
-    // spider also ends by itself once the budget is spent (no page is
-    // followed past it), often in the same instant as `limit_done`.
-    // A consumer that went away also ends spider at once (nothing is
-    // followed any more), and either may be seen first.
-    let stop_reason =
-        if stop_reason == StopReason::Finished && shared.consumer_gone.load(Ordering::Acquire) {
-            StopReason::ConsumerClosed
-        } else if stop_reason == StopReason::Finished
-            && shared.requests() == u64::from(settings.max_pages)
-        {
-            StopReason::MaxPages
-        } else {
-            stop_reason
-        };
+    // Read from what happened, not from which branch won: spider also ends
+    // by itself once the budget is spent or the consumer has gone (nothing
+    // is followed any more), often in the same instant.
+    let stop_reason = if shared.consumer_gone.load(Ordering::Acquire) {
+        StopReason::ConsumerClosed
+    } else if stop.is_cancelled() {
+        StopReason::Cancelled
+    } else if shared.limit_done.is_cancelled() || shared.requests() == u64::from(settings.max_pages)
+    {
+        StopReason::MaxPages
+    } else {
+        StopReason::Finished
+    };
     stop.cancel();
     if !spider_done {
         // spider keeps running meanwhile, so that the engine calls under way

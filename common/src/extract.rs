@@ -1,12 +1,13 @@
 //! `POST /api/extract`: one-shot extraction without a flow.
 
-use crate::flow::OutputSchema;
+use crate::flow::{FieldType, OutputSchema};
 use crate::time::{self, Timestamp};
 use indexmap::IndexMap;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
+use utoipa::ToSchema;
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ExtractRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14,6 +15,7 @@ pub struct ExtractRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instructions: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<HashMap<String, FieldType>>)]
     pub schema: Option<OutputSchema>,
     /// Explicit mode: the CSS selector of one item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -27,16 +29,19 @@ pub struct ExtractRequest {
     pub html: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ExtractResult {
     /// The page the items come from (after redirects); `null` for sent HTML without a URL.
     pub url: Option<String>,
     #[serde(with = "time")]
+    #[schema(value_type = String, format = DateTime)]
     pub extracted_at: Timestamp,
     pub item_count: u64,
+    #[schema(value_type = Vec<Object>)]
     pub items: Vec<Map<String, Value>>,
     /// The fields extracted, with their types (given, inferred or default).
+    #[schema(value_type = HashMap<String, FieldType>)]
     pub fields: OutputSchema,
     /// How the items were found: explicit, jsonLd, microdata, openGraph, repeated, page or none.
     pub method: String,
@@ -51,7 +56,7 @@ pub struct ExtractResult {
 ///
 /// Deserializes from `{"selector": "a", "attr": "href"}` or from the short
 /// forms `"a::attr(href)"`, `".price"`, `"h2::text"`, `"::attr(href)"`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct FieldSelector {
     pub selector: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -4,6 +4,7 @@ use crate::time::{self, Timestamp};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use utoipa::ToSchema;
 
 crate::named_enum! {
     FlowMode "flow mode" {
@@ -54,18 +55,19 @@ pub type OutputSchema = IndexMap<String, FieldType>;
 
 /// One step: `type`, an optional `label`, and that type's settings as sibling
 /// fields, e.g. `{"type": "crawl", "label": "Follow links", "maxPages": 500}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Step {
     #[serde(rename = "type")]
     pub kind: StepType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     #[serde(flatten)]
+    #[schema(value_type = HashMap<String, serde_json::Value>)]
     pub settings: Map<String, Value>,
 }
 
 /// A flow as the API returns it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Flow {
     pub id: String,
@@ -75,6 +77,7 @@ pub struct Flow {
     pub mode: FlowMode,
     pub status: FlowStatus,
     pub steps: Vec<Step>,
+    #[schema(value_type = Option<HashMap<String, FieldType>>)]
     pub output_schema: Option<OutputSchema>,
     /// Percent of finished runs (completed or failed) that completed, one
     /// decimal; always a number, `0` until a run has finished (`totalRuns`
@@ -82,29 +85,40 @@ pub struct Flow {
     pub success_rate: f64,
     pub total_runs: u64,
     #[serde(with = "time::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub last_run_at: Option<Timestamp>,
     #[serde(with = "time")]
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
     #[serde(with = "time")]
+    #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
 }
 
 /// The body of `POST /api/flows`, and the document a `PUT` merge patch is
 /// applied to. Unknown fields are refused so that a typo is not silently lost.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FlowInput {
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 5000)]
     pub description: Option<String>,
+    #[schema(
+        pattern = r"^[hH][tT][tT][pP][sS]?://[^/?#\s]+",
+        example = "https://example.com/products"
+    )]
     pub url: String,
     #[serde(default = "default_mode")]
     pub mode: FlowMode,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<FlowStatus>,
     #[serde(default)]
+    #[schema(max_items = 100)]
     pub steps: Vec<Step>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<HashMap<String, FieldType>>)]
     pub output_schema: Option<OutputSchema>,
 }
 

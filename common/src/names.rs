@@ -3,7 +3,7 @@
 //! words, the error for a wrong one and the serde form never disagree.
 
 /// `named_enum!(Type "what it is" { Variant => "word", ... })` defines the
-/// enum with serde, `as_str`, `Display`, `FromStr` and `ALL`.
+/// enum with serde, its OpenAPI schema, `as_str`, `Display`, `FromStr` and `ALL`.
 #[macro_export]
 macro_rules! named_enum {
     ($(#[$meta:meta])* $name:ident $what:literal { $($(#[$vmeta:meta])* $variant:ident => $word:literal),+ $(,)? }) => {
@@ -22,6 +22,19 @@ macro_rules! named_enum {
                 }
             }
         }
+
+        // By hand: the schema derive does not see serde renames made by a macro.
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .title(Some($what))
+                    .enum_values(Some([$($word),+]))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
 
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

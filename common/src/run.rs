@@ -3,6 +3,7 @@
 use crate::time::{self, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use utoipa::ToSchema;
 
 crate::named_enum! {
     /// `queued -> running -> completed | failed | cancelled`.
@@ -65,7 +66,7 @@ crate::named_enum! {
 }
 
 /// The data of a log stream's `end` event.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct LogEnd {
     pub status: RunStatus,
@@ -83,7 +84,7 @@ crate::named_enum! {
 }
 
 /// A run as lists return it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Run {
     pub id: String,
@@ -92,11 +93,14 @@ pub struct Run {
     pub status: RunStatus,
     pub trigger: Trigger,
     #[serde(with = "time")]
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
     /// When the run was triggered; once a worker takes it, when it began executing.
     #[serde(with = "time::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub started_at: Option<Timestamp>,
     #[serde(with = "time::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub finished_at: Option<Timestamp>,
     /// Milliseconds from start to finish; `null` until the run has finished.
     pub duration: Option<u64>,
@@ -112,26 +116,28 @@ pub struct Run {
 }
 
 /// `GET /api/runs/:id`: the run with all its logs and its first items.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RunDetail {
     #[serde(flatten)]
     pub run: Run,
     pub logs: Vec<LogEntry>,
+    #[schema(value_type = Vec<Object>)]
     pub output_preview: Vec<Map<String, Value>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct LogEntry {
     pub seq: u64,
     #[serde(with = "time")]
+    #[schema(value_type = String, format = DateTime)]
     pub timestamp: Timestamp,
     pub level: LogLevel,
     pub message: String,
 }
 
 /// The body of `POST /api/runs`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NewRun {
     pub flow_id: String,

@@ -2,6 +2,7 @@
 //! SQLite file, driven through the real client.
 
 pub mod bench_site;
+pub mod browser;
 pub mod site;
 
 use reqwest::Method;

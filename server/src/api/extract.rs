@@ -10,11 +10,24 @@ use crate::extract::{self as engine, ExtractSpec};
 use crate::fetch::fetch_page;
 use crate::net::FetchError;
 use crate::validate;
-use scraper_common::{ExtractRequest, ExtractResult};
+use scraper_common::{DataResponse, ErrorBody, ExtractRequest, ExtractResult};
 use serde_json::Value;
 use url::Url;
 use warp::reply::Response;
 
+/// Extract records from one page (fetched, or the HTML sent) without a flow.
+#[utoipa::path(post, path = "/api/extract", operation_id = "extract", tag = "extract", request_body = ExtractRequest,
+    responses(
+        (status = 200, description = "The records found", body = DataResponse<ExtractResult>),
+        (status = 400, description = "The body is not a JSON object (`invalid_json`)", body = ErrorBody),
+        (status = 413, description = "The body is larger than 1 MiB", body = ErrorBody),
+        (status = 415, description = "The body is not `application/json`", body = ErrorBody),
+        (status = 422, description = "A field is wrong; the message names it", body = ErrorBody),
+        (status = 502, description = "The page could not be fetched (DNS, connect, HTTP status, redirects)", body = ErrorBody),
+        (status = 504, description = "The page took too long", body = ErrorBody),
+    ),
+    extensions(("x-scope" = json!("runs:write"))),
+)]
 pub async fn extract(state: AppState, _: Principal, body: Value) -> Result<Response, ApiError> {
     let request: ExtractRequest = parse(body)?;
     let spec = ExtractSpec {

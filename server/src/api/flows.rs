@@ -3,15 +3,32 @@
 use super::auth::Principal;
 use super::body::parse;
 use super::error::ApiError;
+use super::openapi::FlowPatch;
 use super::query::Params;
 use super::{merge_patch, reply};
 use crate::AppState;
 use crate::store::FlowQuery;
 use crate::validate;
-use scraper_common::{Flow, FlowInput, FlowStatus};
+use scraper_common::{
+    DataResponse, ErrorBody, Flow, FlowInput, FlowMode, FlowStatus, ListResponse, MessageResponse,
+};
 use serde_json::{Map, Value, json};
 use warp::reply::Response;
 
+/// List flows, newest first.
+#[utoipa::path(get, path = "/api/flows", operation_id = "listFlows", tag = "flows",
+    params(
+        ("status" = Option<FlowStatus>, Query, description = "Only flows with this status"),
+        ("mode" = Option<FlowMode>, Query, description = "Only flows in this mode"),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 1000, description = "Page size (default 50)"),
+        ("offset" = Option<u64>, Query, description = "Matches to skip (default 0)"),
+    ),
+    responses(
+        (status = 200, description = "A page of flows; `total` counts every match", body = ListResponse<Flow>),
+        (status = 400, description = "An unknown, repeated or wrong query parameter", body = ErrorBody),
+    ),
+    extensions(("x-scope" = json!("flows:read"))),
+)]
 pub async fn list(
     state: AppState,
     _: Principal,
@@ -29,6 +46,17 @@ pub async fn list(
     Ok(reply::list(flows, total))
 }
 
+/// Create a flow.
+#[utoipa::path(post, path = "/api/flows", operation_id = "createFlow", tag = "flows", request_body = FlowInput,
+    responses(
+        (status = 201, description = "The flow made", body = DataResponse<Flow>),
+        (status = 400, description = "The body is not a JSON object (`invalid_json`)", body = ErrorBody),
+        (status = 413, description = "The body is larger than 1 MiB", body = ErrorBody),
+        (status = 415, description = "The body is not `application/json`", body = ErrorBody),
+        (status = 422, description = "A field is wrong; the message names it", body = ErrorBody),
+    ),
+    extensions(("x-scope" = json!("flows:write"))),
+)]
 pub async fn create(state: AppState, _: Principal, body: Value) -> Result<Response, ApiError> {
     let input: FlowInput = parse(body)?;
     validate::flow(&input)?;
@@ -36,6 +64,15 @@ pub async fn create(state: AppState, _: Principal, body: Value) -> Result<Respon
     Ok(reply::created(flow))
 }
 
+/// Get one flow.
+#[utoipa::path(get, path = "/api/flows/{id}", operation_id = "getFlow", tag = "flows",
+    params(("id" = String, Path, description = "The flow's id")),
+    responses(
+        (status = 200, description = "The flow", body = DataResponse<Flow>),
+        (status = 404, description = "No flow has this id", body = ErrorBody),
+    ),
+    extensions(("x-scope" = json!("flows:read"))),
+)]
 pub async fn get(id: String, state: AppState, _: Principal) -> Result<Response, ApiError> {
     Ok(reply::data(find(&state, &id).await?))
 }
@@ -55,6 +92,22 @@ const SERVER_OWNED: [&str; 7] = [
     "runs",
 ];
 
+/// Update a flow: a JSON merge patch (RFC 7396) of its editable fields. The
+/// body of a `GET` may be sent back whole: server-owned fields are accepted
+/// when unchanged, refused (422) when changed.
+#[utoipa::path(put, path = "/api/flows/{id}", operation_id = "updateFlow", tag = "flows", request_body = FlowPatch,
+    params(("id" = String, Path, description = "The flow's id")),
+    responses(
+        (status = 200, description = "The flow as it now is", body = DataResponse<Flow>),
+        (status = 400, description = "The body is not a JSON object (`invalid_json`)", body = ErrorBody),
+        (status = 413, description = "The body is larger than 1 MiB", body = ErrorBody),
+        (status = 415, description = "The body is not `application/json`", body = ErrorBody),
+        (status = 422, description = "A field is wrong; the message names it", body = ErrorBody),
+        (status = 404, description = "No flow has this id", body = ErrorBody),
+        (status = 409, description = "Another writer kept changing the flow; try again", body = ErrorBody),
+    ),
+    extensions(("x-scope" = json!("flows:write"))),
+)]
 /// `PUT` is a JSON merge patch (RFC 7396) of the editable fields; the result
 /// must be a valid flow, or nothing changes.
 pub async fn update(
@@ -131,6 +184,15 @@ fn same_value(a: &Value, b: &Value) -> bool {
     }
 }
 
+/// Delete a flow with its runs, logs and items.
+#[utoipa::path(delete, path = "/api/flows/{id}", operation_id = "deleteFlow", tag = "flows",
+    params(("id" = String, Path, description = "The flow's id")),
+    responses(
+        (status = 200, description = "Deleted", body = MessageResponse),
+        (status = 404, description = "No flow has this id", body = ErrorBody),
+    ),
+    extensions(("x-scope" = json!("flows:write"))),
+)]
 pub async fn delete(id: String, state: AppState, _: Principal) -> Result<Response, ApiError> {
     if !state.store.delete_flow(&id).await? {
         return Err(not_found(&id));

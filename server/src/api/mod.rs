@@ -10,6 +10,7 @@ mod extract;
 mod flows;
 mod keys;
 mod merge_patch;
+mod openapi;
 mod query;
 pub mod rate_limit;
 mod reply;
@@ -24,6 +25,7 @@ use error::respond;
 use scraper_common::Scope;
 use std::convert::Infallible;
 use warp::Filter;
+use warp::Reply;
 use warp::filters::BoxedFilter;
 use warp::reply::Response;
 
@@ -31,9 +33,11 @@ fn state(state: AppState) -> impl Filter<Extract = (AppState,), Error = Infallib
     warp::any().map(move || state.clone())
 }
 
-/// Every route of the API, with errors already turned into JSON.
 /// `GET /metrics`, Prometheus' text format; no key, like the health of a
 /// node (move it to a private address with `--metrics-listen`).
+#[utoipa::path(get, path = "/metrics", tag = "server", operation_id = "metrics", security(()),
+    responses((status = 200, description = "Prometheus text format", content_type = "text/plain", body = String)),
+)]
 pub fn metrics_route(app: &AppState) -> BoxedFilter<(Response,)> {
     warp::path!("metrics")
         .and(warp::get())
@@ -51,6 +55,32 @@ pub fn metrics_route(app: &AppState) -> BoxedFilter<(Response,)> {
         .boxed()
 }
 
+/// `GET /api/openapi.json` and `GET /docs` (Swagger UI, its files compiled
+/// in): no key, so that a browser or a client generator can read them.
+#[utoipa::path(get, path = "/api/openapi.json", tag = "server", operation_id = "openapi", security(()),
+    responses((status = 200, description = "This document", content_type = "application/json", body = Object)),
+)]
+fn docs_routes() -> BoxedFilter<(Response,)> {
+    let document = warp::path!("api" / "openapi.json")
+        .and(warp::get())
+        .map(|| warp::reply::json(openapi::document()).into_response());
+    // `/docs` redirects to `/docs/` so that the page's relative asset links
+    // resolve under it (warp's path matching does not tell the two apart).
+    let docs = warp::path("docs")
+        .and(warp::get())
+        .and(warp::path::full())
+        .and(warp::path::tail())
+        .map(|full: warp::path::FullPath, tail: warp::path::Tail| {
+            if full.as_str() == "/docs" {
+                warp::redirect::see_other(warp::http::Uri::from_static("/docs/")).into_response()
+            } else {
+                openapi::swagger_file(tail.as_str())
+            }
+        });
+    document.or(docs).unify().boxed()
+}
+
+/// Every route of the API, with errors already turned into JSON.
 pub fn routes(app: &AppState) -> BoxedFilter<(Response,)> {
     let with = |scope: Scope| state(app.clone()).and(auth::require(app.clone(), scope));
 
@@ -172,6 +202,8 @@ pub fn routes(app: &AppState) -> BoxedFilter<(Response,)> {
         .or(keys)
         .unify()
         .map(respond)
+        .or(docs_routes())
+        .unify()
         .boxed();
     let api = match cors::layer(&app.cors_origins) {
         Some(cors) => api.with(cors).map(warp::Reply::into_response).boxed(),

@@ -2,12 +2,13 @@
 
 use super::auth::Principal;
 use super::error::ApiError;
+use super::openapi::{ExportFormat, ItemList};
 use super::query::Params;
 use super::reply;
 use super::runs::not_found;
 use crate::AppState;
 use futures_util::Stream;
-use scraper_common::{LogEnd, LogEntry, Run, StreamEnd};
+use scraper_common::{ErrorBody, ListResponse, LogEnd, LogEntry, Run, StreamEnd};
 use serde_json::{Map, Value};
 use std::convert::Infallible;
 use std::pin::Pin;
@@ -26,6 +27,19 @@ async fn find(state: &AppState, id: &str) -> Result<Run, ApiError> {
     state.store.run(id).await?.ok_or_else(|| not_found(id))
 }
 
+/// A run's log lines.
+#[utoipa::path(get, path = "/api/runs/{id}/logs", operation_id = "getRunLogs", tag = "runs",
+    params(
+        ("id" = String, Path, description = "The run's id"),
+        ("after" = Option<u64>, Query, description = "Only lines after this sequence number (default 0)"),
+    ),
+    responses(
+        (status = 200, description = "The lines, oldest first", body = ListResponse<LogEntry>),
+        (status = 400, description = "An unknown, repeated or wrong query parameter", body = ErrorBody),
+        (status = 404, description = "No run has this id", body = ErrorBody),
+    ),
+    extensions(("x-scope" = json!("runs:read"))),
+)]
 /// `GET /api/runs/:id/logs?after=SEQ`: the lines after `after` (default 0).
 pub async fn logs(
     id: String,
@@ -52,6 +66,21 @@ fn after_param(params: &Params) -> Result<i64, ApiError> {
     }
 }
 
+/// A run's log lines as they are written (Server-Sent Events): `log` events
+/// (`id` is the line's `seq`, JSON data a log line), then one `end` event.
+#[utoipa::path(get, path = "/api/runs/{id}/logs/stream", operation_id = "streamRunLogs", tag = "runs",
+    params(
+        ("id" = String, Path, description = "The run's id"),
+        ("after" = Option<u64>, Query, description = "Only lines after this sequence number (default 0)"),
+        ("Last-Event-ID" = Option<u64>, Header, description = "Resume after this line (set by EventSource on reconnect)"),
+    ),
+    responses(
+        (status = 200, description = "An event stream", content_type = "text/event-stream", body = String),
+        (status = 400, description = "An unknown, repeated or wrong query parameter", body = ErrorBody),
+        (status = 404, description = "No run has this id", body = ErrorBody),
+    ),
+    extensions(("x-scope" = json!("runs:read"))),
+)]
 /// `GET /api/runs/:id/logs/stream`: Server-Sent Events, one `log` event per
 /// line (its `id` is the line's `seq`, so `Last-Event-ID` resumes), then an
 /// `end` event with the run's final status. It also ends when the server
@@ -143,6 +172,26 @@ fn log_event(line: &LogEntry) -> Event {
         .data(serde_json::to_string(line).expect("log lines serialize"))
 }
 
+/// A run's items, streamed: JSON (`{"data": [...], "total": N}`), NDJSON
+/// (one item a line) or CSV (a column per schema field, then any other key).
+#[utoipa::path(get, path = "/api/runs/{id}/items", operation_id = "getRunItems", tag = "runs",
+    params(
+        ("id" = String, Path, description = "The run's id"),
+        ("format" = Option<ExportFormat>, Query, description = "json (default), ndjson or csv"),
+        ("limit" = Option<u64>, Query, minimum = 1, description = "At most this many items (default: all)"),
+        ("offset" = Option<u64>, Query, description = "Items to skip (default 0)"),
+    ),
+    responses(
+        (status = 200, description = "The items", content(
+            (ItemList = "application/json"),
+            (String = "application/x-ndjson"),
+            (String = "text/csv"),
+        )),
+        (status = 400, description = "An unknown, repeated or wrong query parameter", body = ErrorBody),
+        (status = 404, description = "No run has this id", body = ErrorBody),
+    ),
+    extensions(("x-scope" = json!("runs:read"))),
+)]
 /// `GET /api/runs/:id/items?format=json|ndjson|csv&limit&offset`: the run's
 /// data set. Without `limit`, all of it.
 pub async fn items(

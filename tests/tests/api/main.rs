@@ -10,6 +10,7 @@ mod extract;
 mod flows;
 mod keys;
 mod metrics;
+mod openapi;
 mod rate_limit;
 mod reference;
 mod runs;

@@ -230,6 +230,12 @@ async fn run(inner: &Arc<Inner>, worker: &str, claimed: Claimed) {
             error: Some("the server shut down before the run finished; items stored until then are kept".into()),
         },
         Ok(outcome) => outcome,
+        // Deleting a flow deletes its runs, a running one too: the writes that
+        // find its row gone end the work, which is then nobody's to record.
+        Err(_) if matches!(store.run(&claimed.id).await, Ok(None)) => {
+            tracing::info!(run = %claimed.id, "run deleted with its flow while it ran; stopped");
+            return;
+        }
         Err(e) => {
             tracing::error!(run = %claimed.id, error = %e, "run stopped by a database error");
             Outcome {

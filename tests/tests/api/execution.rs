@@ -784,3 +784,40 @@ async fn a_crawl_never_follows_into_a_refused_address() {
     );
     assert_eq!(refused.hits(), 0, "nothing reached 127.0.0.1");
 }
+
+/// Deleting a flow deletes its runs, a running one too: the worker stops at
+/// once and takes the next run, and nothing of the deleted run comes back.
+#[tokio::test]
+async fn deleting_a_flow_mid_run_stops_its_run_and_frees_the_worker() {
+    let site = TestSite::slow_shop(20, Duration::from_millis(300)).await;
+    let app = spawn_app_with(Config {
+        engine: EngineConfig {
+            workers: 1,
+            ..scraper_tests::test_engine()
+        },
+        ..scraper_tests::loopback_config()
+    })
+    .await;
+    let doomed = flow(
+        &app,
+        site.url("/p1"),
+        json!([{"type": "paginate", "nextSelector": "a.next"}]),
+    )
+    .await;
+    let run = app.client.create_run(&doomed).await.unwrap();
+    app.wait_running(&run.id).await;
+    app.client.delete_flow(&doomed).await.unwrap();
+
+    let quick = TestSite::pages(vec![("/shop", Reply::html(cards(&[("Lamp", "$1")], None)))]).await;
+    let next = flow(&app, quick.url("/shop"), json!([])).await;
+    let next_run = app.client.create_run(&next).await.unwrap();
+    let done = app.wait_finished(&next_run.id, WAIT).await;
+    assert_eq!(done.run.status, RunStatus::Completed, "{:#?}", done.logs);
+    let (status, _) = app
+        .send(app.raw(Method::GET, &format!("/runs/{}", run.id)))
+        .await;
+    assert_eq!(status, 404, "the deleted run stays deleted");
+    let hits = site.hits();
+    tokio::time::sleep(Duration::from_millis(900)).await;
+    assert_eq!(site.hits(), hits, "the deleted run fetches no more pages");
+}

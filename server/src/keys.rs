@@ -5,6 +5,9 @@ use rand::Rng;
 use rand::distr::Alphanumeric;
 use scraper_common::{ApiKey, Scope};
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 use subtle::ConstantTimeEq;
 
 pub const PREFIX: &str = "scr_live_";
@@ -57,6 +60,62 @@ pub async fn verify(store: &Store, presented: &str) -> store::Result<Option<stor
     // the final comparison is constant-time all the same.
     Ok(found
         .filter(|record| bool::from(record.key_hash.as_bytes().ct_eq(presented_hash.as_bytes()))))
+}
+
+/// How late a revoke made by another process (the `keys revoke` command,
+/// another server) takes effect here; one made through this server's API
+/// takes effect at once.
+pub const FRESH_FOR: Duration = Duration::from_millis(500);
+/// Keys remembered; beyond it the memory starts over.
+const MAX_KEYS: usize = 10_000;
+
+/// Keys found live in the store within [`FRESH_FOR`], by hash, so that a
+/// client's steady requests do not each read the keys table. Unknown keys
+/// are not remembered: each is looked up again.
+#[derive(Default)]
+pub struct VerifiedKeys {
+    by_hash: Mutex<HashMap<String, (store::KeyRecord, Instant)>>,
+}
+
+// Not the remembered keys' hashes: a debug print of the state stays short.
+impl std::fmt::Debug for VerifiedKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VerifiedKeys").finish_non_exhaustive()
+    }
+}
+
+impl VerifiedKeys {
+    /// Like [`verify`], from memory when the key was found live just now.
+    pub async fn verify(
+        &self,
+        store: &Store,
+        presented: &str,
+    ) -> store::Result<Option<store::KeyRecord>> {
+        if !presented.starts_with(PREFIX) {
+            return Ok(None);
+        }
+        let presented_hash = hash(presented);
+        if let Some((record, checked)) =
+            self.by_hash.lock().expect("keys lock").get(&presented_hash)
+            && checked.elapsed() < FRESH_FOR
+        {
+            return Ok(Some(record.clone()));
+        }
+        let found = verify(store, presented).await?;
+        if let Some(record) = &found {
+            let mut keys = self.by_hash.lock().expect("keys lock");
+            if keys.len() >= MAX_KEYS {
+                keys.clear();
+            }
+            keys.insert(presented_hash, (record.clone(), Instant::now()));
+        }
+        Ok(found)
+    }
+
+    /// After a revoke: every key is looked up again.
+    pub fn forget_all(&self) {
+        self.by_hash.lock().expect("keys lock").clear();
+    }
 }
 
 #[cfg(test)]

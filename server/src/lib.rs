@@ -62,6 +62,10 @@ pub struct AppState {
     pub cors_origins: Vec<String>,
     pub metrics: Arc<prometheus::Metrics>,
     pub limiter: Option<Arc<api::rate_limit::Limiter>>,
+    /// Encoded flow lists, served again while nothing they show changed.
+    pub flow_lists: Arc<api::list_cache::ListCache>,
+    /// Keys recently checked against the store.
+    pub verified_keys: Arc<keys::VerifiedKeys>,
     /// Fires when the server begins to shut down: workers stop, log streams end.
     pub shutdown: CancellationToken,
 }
@@ -98,6 +102,8 @@ impl AppState {
             limiter: config
                 .rate_limit
                 .map(|limit| Arc::new(api::rate_limit::Limiter::new(limit))),
+            flow_lists: Arc::default(),
+            verified_keys: Arc::default(),
             shutdown,
         })
     }

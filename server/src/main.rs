@@ -169,6 +169,9 @@ async fn keys(store: &Store, command: KeysCommand) -> Result<()> {
             if !store.revoke_key(&id).await? {
                 bail!("no live key with id `{id}`");
             }
+            // A running server may have checked the key just now and trust
+            // that for FRESH_FOR: once this command returns, none does.
+            tokio::time::sleep(scraper_server::keys::FRESH_FOR).await;
             println!("revoked {id}");
         }
     }

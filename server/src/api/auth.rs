@@ -2,7 +2,6 @@
 
 use super::error::ApiError;
 use crate::AppState;
-use crate::keys;
 use scraper_common::Scope;
 use scraper_common::client::API_KEY_HEADER;
 use warp::{Filter, Rejection};
@@ -41,7 +40,7 @@ async fn authenticate(
              (create one with `scraper-server keys create`)",
         ));
     };
-    let Some(record) = keys::verify(&state.store, presented).await? else {
+    let Some(record) = state.verified_keys.verify(&state.store, presented).await? else {
         return Err(ApiError::unauthorized("invalid or revoked API key"));
     };
     crate::http_server::note_key(&record.id);

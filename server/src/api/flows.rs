@@ -42,8 +42,15 @@ pub async fn list(
         limit,
         offset,
     };
+    // The version first: a write after it makes what is read next stale.
+    let version = state.store.flows_version();
+    if let Some(body) = state.flow_lists.get(&query, version) {
+        return Ok(reply::json_bytes(body));
+    }
     let (flows, total) = state.store.flows(&query).await?;
-    Ok(reply::list(flows, total))
+    let body = reply::encode(&ListResponse { data: flows, total });
+    state.flow_lists.put(query, version, body.clone());
+    Ok(reply::json_bytes(body))
 }
 
 /// Create a flow.

@@ -70,6 +70,7 @@ pub async fn revoke(id: String, state: AppState, caller: Principal) -> Result<Re
     if !state.store.revoke_key(&id).await? {
         return Err(ApiError::not_found(format!("no live key with id `{id}`")));
     }
+    state.verified_keys.forget_all();
     tracing::info!(key = %id, by = %caller.key_id, "API key revoked");
     Ok(reply::message(format!("Key {id} revoked")))
 }

@@ -9,6 +9,7 @@ mod error;
 mod extract;
 mod flows;
 mod keys;
+pub mod list_cache;
 mod merge_patch;
 mod openapi;
 mod query;

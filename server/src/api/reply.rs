@@ -1,9 +1,12 @@
 //! The success envelopes.
 
+use bytes::Bytes;
 use scraper_common::{DataResponse, ListResponse, MessageResponse};
 use serde::Serialize;
 use warp::Reply;
+use warp::http::HeaderValue;
 use warp::http::StatusCode;
+use warp::http::header::CONTENT_TYPE;
 use warp::reply::Response;
 
 /// `{"data": ...}` with 200.
@@ -23,6 +26,20 @@ pub fn created<T: Serialize>(data: T) -> Response {
 /// `{"data": [...], "total": N}`.
 pub fn list<T: Serialize>(data: Vec<T>, total: u64) -> Response {
     warp::reply::json(&ListResponse { data, total }).into_response()
+}
+
+/// JSON already encoded (a cached answer).
+pub fn json_bytes(body: Bytes) -> Response {
+    let mut response = Response::new(body.into());
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+}
+
+/// `value` as JSON bytes, for answers kept to be sent again.
+pub fn encode<T: Serialize>(value: &T) -> Bytes {
+    Bytes::from(serde_json::to_vec(value).expect("API types serialize"))
 }
 
 /// `{"message": "..."}`.

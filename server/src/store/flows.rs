@@ -62,7 +62,7 @@ impl FlowRow {
 }
 
 /// What `list_flows` filters on.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Hash)]
 pub struct FlowQuery {
     pub status: Option<FlowStatus>,
     pub mode: Option<FlowMode>,
@@ -113,6 +113,7 @@ impl Store {
             Ok(id)
         })
         .await?;
+        self.flows_written();
         self.flow(&id).await?.ok_or(sqlx::Error::RowNotFound.into())
     }
 
@@ -180,6 +181,7 @@ impl Store {
         .bind(seen_updated_at)
         .execute(&self.pool)
         .await?;
+        self.flows_written();
         if done.rows_affected() == 0 {
             return Ok(None);
         }
@@ -192,6 +194,7 @@ impl Store {
             .bind(id)
             .execute(&self.pool)
             .await?;
+        self.flows_written();
         Ok(done.rows_affected() > 0)
     }
 }

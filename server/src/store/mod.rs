@@ -20,6 +20,8 @@ pub use runs::{PREVIEW_ITEMS, RunQuery};
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 #[derive(Debug, thiserror::Error)]
@@ -68,6 +70,9 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: SqlitePool,
+    /// Bumped after every write through this handle (or a clone) that a
+    /// flow list shows: flows, and runs (their counts are on the flow).
+    flow_writes: Arc<AtomicU64>,
 }
 
 impl Store {
@@ -86,11 +91,27 @@ impl Store {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Store { pool })
+        Ok(Store {
+            pool,
+            flow_writes: Arc::default(),
+        })
     }
 
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+
+    /// Changes whenever this process has written something a flow list
+    /// shows; equal values mean no such write of ours happened in between.
+    /// Writes by other processes on the same database do not move it.
+    pub fn flows_version(&self) -> u64 {
+        self.flow_writes.load(Ordering::Acquire)
+    }
+
+    /// Called after such a write has committed, so that whoever sees the new
+    /// version reads the new rows.
+    fn flows_written(&self) {
+        self.flow_writes.fetch_add(1, Ordering::Release);
     }
 }
 

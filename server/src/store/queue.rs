@@ -41,6 +41,9 @@ impl Store {
         .bind(now + lease_ms)
         .fetch_optional(&self.pool)
         .await?;
+        if claimed.is_some() {
+            self.flows_written();
+        }
         Ok(claimed)
     }
 
@@ -90,6 +93,9 @@ impl Store {
         .bind(now)
         .fetch_all(&self.pool)
         .await?;
+        if !lost.is_empty() {
+            self.flows_written();
+        }
         for id in &lost {
             self.append_log(
                 id,
@@ -130,6 +136,7 @@ impl Store {
         .bind(run_id)
         .execute(&self.pool)
         .await?;
+        self.flows_written();
         Ok(())
     }
 

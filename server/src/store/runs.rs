@@ -113,6 +113,7 @@ impl Store {
             Ok(Some(id))
         })
         .await?;
+        self.flows_written();
         match created {
             Some(id) => self.run(&id).await,
             None => Ok(None),
@@ -187,6 +188,7 @@ impl Store {
         };
         logs::append(&mut tx, id, now, level, &message).await?;
         tx.commit().await?;
+        self.flows_written();
         Ok(true)
     }
 

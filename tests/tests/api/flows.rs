@@ -439,3 +439,57 @@ async fn a_flow_in_error_written_back_keeps_its_status() {
     assert_eq!(written["data"]["status"], "error");
     assert_eq!(written["data"]["description"], "looked at");
 }
+
+/// The list is kept encoded between polls; a write through the server shows
+/// in the next list at once, one made by another process within half a
+/// second (`list_cache::FRESH_FOR`).
+#[tokio::test]
+async fn the_flow_list_shows_writes_at_once_and_other_processes_writes_soon() {
+    let app = spawn_app().await;
+    let all = FlowFilter::default();
+    let made = app
+        .client
+        .create_flow(&flow("first", FlowMode::Extract))
+        .await
+        .unwrap();
+    assert_eq!(
+        app.client.list_flows(&all).await.unwrap().data[0].name,
+        "first"
+    );
+    app.client
+        .update_flow(&made.id, &json!({"name": "renamed"}))
+        .await
+        .unwrap();
+    let listed = app.client.list_flows(&all).await.unwrap();
+    assert_eq!(listed.data[0].name, "renamed");
+    assert_eq!(listed.data[0].total_runs, 0);
+    app.client.create_run(&made.id).await.unwrap();
+    assert_eq!(
+        app.client.list_flows(&all).await.unwrap().data[0].total_runs,
+        1
+    );
+
+    // Another process: a second handle on the same file, as the `keys`
+    // command or a second server would have.
+    let other = scraper_server::store::Store::open(&format!("sqlite://{}", app.db_path.display()))
+        .await
+        .unwrap();
+    other
+        .create_flow(&flow("from elsewhere", FlowMode::Extract))
+        .await
+        .unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(3);
+    loop {
+        let listed = app.client.list_flows(&all).await.unwrap();
+        if listed.total == 2 {
+            assert_eq!(listed.data[0].name, "from elsewhere");
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "another process's flow never listed"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    other.close().await;
+}

@@ -168,3 +168,40 @@ async fn a_key_cannot_grant_more_than_it_holds() {
         .unwrap();
     assert_eq!(ok.scopes, vec![Scope::FlowsRead]);
 }
+
+/// A key revoked by another process (the `keys revoke` command, another
+/// server on the database) stops working here within half a second, though
+/// it was in use and remembered (`keys::FRESH_FOR`).
+#[tokio::test]
+async fn a_key_revoked_by_another_process_stops_working_soon() {
+    let app = spawn_app().await;
+    let key = app
+        .client
+        .create_key(&NewKey {
+            name: "temp".into(),
+            scopes: vec![Scope::FlowsRead],
+        })
+        .await
+        .unwrap();
+    let client = app.client_with_key(&key.key);
+    client.list_flows(&FlowFilter::default()).await.unwrap();
+    let other = scraper_server::store::Store::open(&format!("sqlite://{}", app.db_path.display()))
+        .await
+        .unwrap();
+    assert!(other.revoke_key(&key.id).await.unwrap());
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(3);
+    loop {
+        match client.list_flows(&FlowFilter::default()).await {
+            Err(err) => {
+                assert_eq!(err.status(), Some(401));
+                break;
+            }
+            Ok(_) => assert!(
+                tokio::time::Instant::now() < deadline,
+                "a key revoked elsewhere still works"
+            ),
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    other.close().await;
+}

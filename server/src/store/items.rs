@@ -39,19 +39,6 @@ impl Store {
         }
     }
 
-    /// A page of a run's items as their stored JSON texts, in order.
-    pub async fn item_texts(&self, run_id: &str, limit: i64, offset: i64) -> Result<Vec<String>> {
-        let texts = sqlx::query_scalar(
-            "SELECT data FROM run_items WHERE run_id = ? ORDER BY seq LIMIT ? OFFSET ?",
-        )
-        .bind(run_id)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(texts)
-    }
-
     pub async fn item_count(&self, run_id: &str) -> Result<u64> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM run_items WHERE run_id = ?")
             .bind(run_id)

@@ -56,19 +56,17 @@ async fn items_are_kept_in_order_per_run_and_paged() {
             store.backend
         );
         assert_eq!(store.item_count(&other.id).await.unwrap(), 1);
-        let all = store.item_texts(&run.id, 100, 0).await.unwrap();
+        let all = texts(&store, &run.id, 0, None).await;
         assert_eq!(numbers(&all), [1, 2, 3, 4, 5, 6, 7]);
         let stored: Map<String, Value> = serde_json::from_str(&all[4]).unwrap();
         assert_eq!(stored, item(5), "an item reads back as it was given");
         assert_eq!(
-            numbers(&store.item_texts(&run.id, 3, 2).await.unwrap()),
+            numbers(&texts(&store, &run.id, 2, Some(3)).await),
             [3, 4, 5]
         );
-        assert!(store.item_texts(&run.id, 3, 7).await.unwrap().is_empty());
-        assert_eq!(
-            numbers(&store.item_texts(&other.id, 10, 0).await.unwrap()),
-            [100]
-        );
+        assert!(texts(&store, &run.id, 7, Some(3)).await.is_empty());
+        assert!(texts(&store, &run.id, 70, None).await.is_empty());
+        assert_eq!(numbers(&texts(&store, &other.id, 0, None).await), [100]);
     }
 }
 
@@ -92,10 +90,7 @@ async fn a_batch_that_fails_is_stored_not_at_all() {
             "{}",
             store.backend
         );
-        assert_eq!(
-            numbers(&store.item_texts(&run.id, 10, 0).await.unwrap()),
-            [1, 2]
-        );
+        assert_eq!(numbers(&texts(&store, &run.id, 0, None).await), [1, 2]);
 
         assert!(
             store.insert_items("run-0", 1, &[item(1)]).await.is_err(),

@@ -57,22 +57,33 @@ impl Store {
         skip: u64,
         take: Option<u64>,
     ) -> Result<Vec<String>> {
-        // `pos` is a bare column next to the one MIN(): SQLite takes it from
-        // the row that has the minimum, i.e. the key's place in its first item.
-        let keys = sqlx::query_scalar(
-            "SELECT key FROM ( \
-                 SELECT j.key AS key, MIN(i.seq) AS first_seq, j.id AS pos \
-                 FROM (SELECT seq, data FROM run_items WHERE run_id = ? \
-                       ORDER BY seq LIMIT ? OFFSET ?) AS i, json_each(i.data) AS j \
-                 WHERE CASE WHEN json_valid(i.data) THEN json_type(i.data) END = 'object' \
-                 GROUP BY j.key \
-             ) ORDER BY first_seq, pos",
+        // Each key's first place is kept in a temporary table as the texts
+        // are walked, so the database holds one row a key; a GROUP BY would
+        // sort every (item, key) pair, spilling to disk for a large run.
+        // The transaction is never committed: the table is gone when this
+        // returns, however it returns. It writes only the temp schema, so
+        // it takes no lock that a run storing items would wait for.
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "CREATE TEMP TABLE item_keys              (key TEXT PRIMARY KEY, first_seq INTEGER NOT NULL, pos INTEGER NOT NULL) WITHOUT ROWID",
+        )
+        .execute(&mut *tx)
+        .await?;
+        // `j.id` grows with a member's place in its object. CASE, which is
+        // lazy, keeps json_each from text that would make it fail. The
+        // `WHERE true` tells SQLite's parser that ON CONFLICT is no join's ON.
+        sqlx::query(
+            "INSERT INTO temp.item_keys (key, first_seq, pos)              SELECT j.key, i.seq, j.id              FROM (SELECT seq, data FROM run_items WHERE run_id = ?                    ORDER BY seq LIMIT ? OFFSET ?) AS i,                   json_each(CASE WHEN json_valid(i.data) THEN                                  CASE WHEN json_type(i.data) = 'object' THEN i.data END                             END) AS j              WHERE true              ON CONFLICT (key) DO UPDATE SET first_seq = excluded.first_seq, pos = excluded.pos              WHERE (excluded.first_seq, excluded.pos) < (item_keys.first_seq, item_keys.pos)",
         )
         .bind(run_id)
         .bind(take.map_or(-1, sql_count))
         .bind(sql_count(skip))
-        .fetch_all(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        let keys = sqlx::query_scalar("SELECT key FROM temp.item_keys ORDER BY first_seq, pos")
+            .fetch_all(&mut *tx)
+            .await?;
+        tx.rollback().await?;
         Ok(keys)
     }
 }

@@ -206,3 +206,24 @@ async fn item_keys_come_in_the_order_they_first_appear() {
         );
     }
 }
+
+#[tokio::test]
+async fn item_keys_can_be_asked_again_and_at_once_on_every_connection() {
+    for store in backends().await {
+        let f = flow(&store, "f").await;
+        let run = queued_run(&store, &f.id).await;
+        store
+            .insert_items(&run.id, 1, &[object(json!({"b": 1, "a": 2}))])
+            .await
+            .unwrap();
+        // More calls than the pool has connections, one after another and
+        // side by side: what one call makes must not be there for the next.
+        for _ in 0..20 {
+            assert_eq!(store.item_keys(&run.id, 0, None).await.unwrap(), ["b", "a"]);
+        }
+        let together = (0..20).map(|_| store.item_keys(&run.id, 0, None));
+        for keys in futures_util::future::join_all(together).await {
+            assert_eq!(keys.unwrap(), ["b", "a"], "{}", store.backend);
+        }
+    }
+}

@@ -5,7 +5,10 @@
 mod auth;
 mod body;
 pub mod cors;
+mod csv;
 mod error;
+mod export;
+mod export_format;
 mod extract;
 mod flows;
 mod keys;
@@ -173,7 +176,7 @@ pub fn routes(app: &AppState) -> BoxedFilter<(Response,)> {
         .and(warp::get())
         .and(with(Scope::RunsRead))
         .and(query::pairs())
-        .then(run_data::items);
+        .then(export::items);
     let runs = runs_list
         .or(runs_create)
         .unify()

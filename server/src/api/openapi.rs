@@ -4,7 +4,7 @@
 //! from files compiled into the binary.
 
 use super::error::ApiError;
-use super::{extract, flows, keys, run_data, runs};
+use super::{export, extract, flows, keys, run_data, runs};
 use scraper_common::ErrorBody;
 use serde_json::Value;
 use serde_json::json;
@@ -34,7 +34,7 @@ const KEY_SCHEME: &str = "apiKey";
     paths(
         flows::list, flows::create, flows::get, flows::update, flows::delete,
         runs::list, runs::create, runs::get, runs::cancel,
-        run_data::logs, run_data::stream, run_data::items,
+        run_data::logs, run_data::stream, export::items,
         extract::extract,
         keys::list, keys::create, keys::revoke,
         super::metrics_route, super::docs_routes,

@@ -1,15 +1,13 @@
-//! A run's logs (JSON, and live over SSE) and its items (JSON, NDJSON, CSV).
+//! A run's logs: JSON, and live over Server-Sent Events.
 
 use super::auth::Principal;
 use super::error::ApiError;
-use super::openapi::{ExportFormat, ItemList};
 use super::query::Params;
 use super::reply;
 use super::runs::not_found;
 use crate::AppState;
 use futures_util::Stream;
 use scraper_common::{ErrorBody, ListResponse, LogEnd, LogEntry, Run, StreamEnd};
-use serde_json::{Map, Value};
 use std::convert::Infallible;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -20,8 +18,6 @@ use warp::sse::Event;
 
 /// How often a log stream looks for new lines.
 const POLL: Duration = Duration::from_millis(250);
-/// Items read from the database at a time while exporting.
-const EXPORT_PAGE: i64 = 1000;
 
 async fn find(state: &AppState, id: &str) -> Result<Run, ApiError> {
     state.store.run(id).await?.ok_or_else(|| not_found(id))
@@ -170,154 +166,4 @@ fn log_event(line: &LogEntry) -> Event {
         .id(line.seq.to_string())
         .event("log")
         .data(serde_json::to_string(line).expect("log lines serialize"))
-}
-
-/// A run's items, streamed: JSON (`{"data": [...], "total": N}`), NDJSON
-/// (one item a line) or CSV (a column per schema field, then any other key).
-#[utoipa::path(get, path = "/api/runs/{id}/items", operation_id = "getRunItems", tag = "runs",
-    params(
-        ("id" = String, Path, description = "The run's id"),
-        ("format" = Option<ExportFormat>, Query, description = "json (default), ndjson or csv"),
-        ("limit" = Option<u64>, Query, minimum = 1, description = "At most this many items (default: all)"),
-        ("offset" = Option<u64>, Query, description = "Items to skip (default 0)"),
-    ),
-    responses(
-        (status = 200, description = "The items", content(
-            (ItemList = "application/json"),
-            (String = "application/x-ndjson"),
-            (String = "text/csv"),
-        )),
-        (status = 400, description = "An unknown, repeated or wrong query parameter", body = ErrorBody),
-        (status = 404, description = "No run has this id", body = ErrorBody),
-    ),
-    extensions(("x-scope" = json!("runs:read"))),
-)]
-/// `GET /api/runs/:id/items?format=json|ndjson|csv&limit&offset`: the run's
-/// data set. Without `limit`, all of it.
-pub async fn items(
-    id: String,
-    state: AppState,
-    _: Principal,
-    query: Vec<(String, String)>,
-) -> Result<Response, ApiError> {
-    let params = Params::new(query, &["format", "limit", "offset"])?;
-    let format = params.text("format")?.unwrap_or_else(|| "json".into());
-    if !matches!(format.as_str(), "json" | "ndjson" | "csv") {
-        return Err(ApiError::bad_request(format!(
-            "query parameter `format` must be json, ndjson or csv, got `{format}`"
-        )));
-    }
-    let limit = match params.text("limit")? {
-        None => None,
-        Some(v) => Some(v.parse::<i64>().ok().filter(|n| *n >= 1).ok_or_else(|| {
-            ApiError::bad_request(format!(
-                "query parameter `limit` must be 1 or more, got `{v}`"
-            ))
-        })?),
-    };
-    let offset = match params.text("offset")? {
-        None => 0,
-        Some(v) => v.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
-            ApiError::bad_request(format!(
-                "query parameter `offset` must be 0 or more, got `{v}`"
-            ))
-        })?,
-    };
-    let run = find(&state, &id).await?;
-    let total = state.store.item_count(&id).await?;
-
-    // Read in pages so that the database is never asked for everything at once.
-    let mut texts = Vec::new();
-    let mut at = offset;
-    loop {
-        let want = match limit {
-            Some(limit) => (limit - texts.len() as i64).min(EXPORT_PAGE),
-            None => EXPORT_PAGE,
-        };
-        if want <= 0 {
-            break;
-        }
-        let page = state.store.item_texts(&id, want, at).await?;
-        let got = page.len() as i64;
-        texts.extend(page);
-        at += got;
-        if got < want {
-            break;
-        }
-    }
-
-    match format.as_str() {
-        "ndjson" => {
-            let mut body = String::new();
-            for text in &texts {
-                body.push_str(text);
-                body.push('\n');
-            }
-            Ok(with_type(body, "application/x-ndjson"))
-        }
-        "csv" => {
-            let flow = state.store.flow(&run.flow_id).await?;
-            let items: Vec<Map<String, Value>> = texts
-                .iter()
-                .filter_map(|t| serde_json::from_str(t).ok())
-                .collect();
-            let mut columns: Vec<String> = flow
-                .and_then(|f| f.output_schema)
-                .map(|s| s.keys().cloned().collect())
-                .unwrap_or_default();
-            for item in &items {
-                for key in item.keys() {
-                    if !columns.contains(key) {
-                        columns.push(key.clone());
-                    }
-                }
-            }
-            Ok(with_type(csv(&columns, &items), "text/csv; charset=utf-8"))
-        }
-        _ => {
-            // The stored texts are already JSON: join them without re-encoding.
-            let body = format!("{{\"data\":[{}],\"total\":{total}}}", texts.join(","));
-            Ok(with_type(body, "application/json"))
-        }
-    }
-}
-
-fn with_type(body: String, content_type: &'static str) -> Response {
-    warp::reply::with_header(body, "content-type", content_type).into_response()
-}
-
-/// RFC 4180: a header row, fields quoted when they hold a comma, quote or
-/// line break; nested values as JSON text; null as empty.
-fn csv(columns: &[String], items: &[Map<String, Value>]) -> String {
-    fn field(out: &mut String, text: &str) {
-        if text.contains([',', '"', '\n', '\r']) {
-            out.push('"');
-            out.push_str(&text.replace('"', "\"\""));
-            out.push('"');
-        } else {
-            out.push_str(text);
-        }
-    }
-    let mut out = String::new();
-    for (i, column) in columns.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        field(&mut out, column);
-    }
-    out.push_str("\r\n");
-    for item in items {
-        for (i, column) in columns.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            match item.get(column) {
-                None | Some(Value::Null) => {}
-                Some(Value::String(s)) => field(&mut out, s),
-                Some(other) => field(&mut out, &other.to_string()),
-            }
-        }
-        out.push_str("\r\n");
-    }
-    out
 }

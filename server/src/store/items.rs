@@ -1,6 +1,9 @@
 use super::{Result, Store};
 use serde_json::{Map, Value};
 
+/// Items a read of a whole data set asks the database for at a time.
+pub const ITEM_PAGE: u64 = 1000;
+
 impl Store {
     /// Stores a batch of a run's items, numbered from `first_seq`, in one transaction.
     pub async fn insert_items(
@@ -23,17 +26,17 @@ impl Store {
         Ok(())
     }
 
-    /// A page of a run's items as their stored JSON texts, in order.
-    pub async fn item_texts(&self, run_id: &str, limit: i64, offset: i64) -> Result<Vec<String>> {
-        let texts = sqlx::query_scalar(
-            "SELECT data FROM run_items WHERE run_id = ? ORDER BY seq LIMIT ? OFFSET ?",
-        )
-        .bind(run_id)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(texts)
+    /// The run's items after the first `skip`, at most `take` of them (all
+    /// without), as their stored JSON texts in order, a page at a time.
+    pub fn item_pages(&self, run_id: &str, skip: u64, take: Option<u64>) -> ItemPages {
+        ItemPages {
+            store: self.clone(),
+            run_id: run_id.to_string(),
+            skip,
+            after: None,
+            left: take,
+            done: false,
+        }
     }
 
     pub async fn item_count(&self, run_id: &str) -> Result<u64> {
@@ -42,5 +45,103 @@ impl Store {
             .fetch_one(&self.pool)
             .await?;
         Ok(n as u64)
+    }
+
+    /// The keys of the items `item_pages(run_id, skip, take)` reads, each
+    /// once, in the order they first appear (by item, then within it). The
+    /// database walks the texts itself, so no item is read out for it; a
+    /// text that is not a JSON object adds nothing, as it makes no CSV row.
+    pub async fn item_keys(
+        &self,
+        run_id: &str,
+        skip: u64,
+        take: Option<u64>,
+    ) -> Result<Vec<String>> {
+        // Each key's first place is kept in a temporary table as the texts
+        // are walked, so the database holds one row a key; a GROUP BY would
+        // sort every (item, key) pair, spilling to disk for a large run.
+        // The transaction is never committed: the table is gone when this
+        // returns, however it returns. It writes only the temp schema, so
+        // it takes no lock that a run storing items would wait for.
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "CREATE TEMP TABLE item_keys              (key TEXT PRIMARY KEY, first_seq INTEGER NOT NULL, pos INTEGER NOT NULL) WITHOUT ROWID",
+        )
+        .execute(&mut *tx)
+        .await?;
+        // `j.id` grows with a member's place in its object. CASE, which is
+        // lazy, keeps json_each from text that would make it fail. The
+        // `WHERE true` tells SQLite's parser that ON CONFLICT is no join's ON.
+        sqlx::query(
+            "INSERT INTO temp.item_keys (key, first_seq, pos)              SELECT j.key, i.seq, j.id              FROM (SELECT seq, data FROM run_items WHERE run_id = ?                    ORDER BY seq LIMIT ? OFFSET ?) AS i,                   json_each(CASE WHEN json_valid(i.data) THEN                                  CASE WHEN json_type(i.data) = 'object' THEN i.data END                             END) AS j              WHERE true              ON CONFLICT (key) DO UPDATE SET first_seq = excluded.first_seq, pos = excluded.pos              WHERE (excluded.first_seq, excluded.pos) < (item_keys.first_seq, item_keys.pos)",
+        )
+        .bind(run_id)
+        .bind(take.map_or(-1, sql_count))
+        .bind(sql_count(skip))
+        .execute(&mut *tx)
+        .await?;
+        let keys = sqlx::query_scalar("SELECT key FROM temp.item_keys ORDER BY first_seq, pos")
+            .fetch_all(&mut *tx)
+            .await?;
+        tx.rollback().await?;
+        Ok(keys)
+    }
+}
+
+/// A count as SQLite's LIMIT and OFFSET take it (where a negative LIMIT is "no limit").
+fn sql_count(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// A read of a run's items page by page. Each page after the first is
+/// found from the `seq` the previous one ended at, an index seek, so the
+/// last page of a million items costs what the first does; OFFSET would
+/// walk every item before it. Only the first page skips with OFFSET.
+#[derive(Debug)]
+pub struct ItemPages {
+    store: Store,
+    run_id: String,
+    skip: u64,
+    /// The `seq` of the last item given, once a page has been read.
+    after: Option<i64>,
+    /// How many items may still be given, when there is a limit.
+    left: Option<u64>,
+    done: bool,
+}
+
+impl ItemPages {
+    /// The next page (at most `ITEM_PAGE` texts), or `None` at the end.
+    /// Items a running run adds meanwhile come in later pages, in order.
+    pub async fn next(&mut self) -> Result<Option<Vec<String>>> {
+        let want = self.left.map_or(ITEM_PAGE, |left| left.min(ITEM_PAGE));
+        if self.done || want == 0 {
+            return Ok(None);
+        }
+        let rows: Vec<(i64, String)> = match self.after {
+            None => sqlx::query_as(
+                "SELECT seq, data FROM run_items WHERE run_id = ? ORDER BY seq LIMIT ? OFFSET ?",
+            )
+            .bind(&self.run_id)
+            .bind(sql_count(want))
+            .bind(sql_count(self.skip)),
+            Some(after) => sqlx::query_as(
+                "SELECT seq, data FROM run_items WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+            )
+            .bind(&self.run_id)
+            .bind(after)
+            .bind(sql_count(want)),
+        }
+        .fetch_all(&self.store.pool)
+        .await?;
+        let got = rows.len() as u64;
+        self.done = got < want;
+        if let Some(left) = &mut self.left {
+            *left -= got;
+        }
+        let Some(&(last, _)) = rows.last() else {
+            return Ok(None);
+        };
+        self.after = Some(last);
+        Ok(Some(rows.into_iter().map(|(_, text)| text).collect()))
     }
 }

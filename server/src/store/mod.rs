@@ -13,6 +13,7 @@ mod queue;
 mod runs;
 
 pub use flows::FlowQuery;
+pub use items::{ITEM_PAGE, ItemPages};
 pub use keys::{KeyRecord, NewKeyRecord, mask};
 pub use queue::{Claimed, Progress};
 pub use runs::{PREVIEW_ITEMS, RunQuery};

@@ -6,6 +6,7 @@ mod cors;
 mod demo;
 mod errors;
 mod execution;
+mod exports;
 mod extract;
 mod flows;
 mod keys;

@@ -57,7 +57,17 @@ impl Store {
         skip: u64,
         take: Option<u64>,
     ) -> Result<Vec<String>> {
-        // Each key's first place is kept in a temporary table as the texts
+        // A whole run's keys are kept as its items are stored.
+        if skip == 0 && take.is_none() {
+            let keys = sqlx::query_scalar(
+                "SELECT key FROM run_item_keys WHERE run_id = ? ORDER BY first_seq, pos",
+            )
+            .bind(run_id)
+            .fetch_all(&self.pool)
+            .await?;
+            return Ok(keys);
+        }
+        // A slice's are found in its items. Each key's first place is kept in a temporary table as the texts
         // are walked, so the database holds one row a key; a GROUP BY would
         // sort every (item, key) pair, spilling to disk for a large run.
         // The transaction is never committed: the table is gone when this
@@ -143,5 +153,31 @@ impl ItemPages {
         };
         self.after = Some(last);
         Ok(Some(rows.into_iter().map(|(_, text)| text).collect()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::store::{Store, old_database};
+
+    /// Runs stored before the keys were kept get them from their items.
+    #[tokio::test]
+    async fn the_migration_finds_the_keys_of_items_already_there() {
+        let (_dir, url) = old_database(
+            4,
+            "INSERT INTO flows (id, name, url, mode, status, created_at, updated_at) \
+             VALUES ('flow-1', 'f', 'https://example.com/', 'extract', 'active', 1, 1); \
+             INSERT INTO runs (id, flow_id, status, trigger, created_at) \
+             VALUES ('run-1', 'flow-1', 'completed', 'api', 10); \
+             INSERT INTO run_items (run_id, seq, data) VALUES \
+             ('run-1', 1, '{\"b\": 1, \"a\": 2}'), ('run-1', 2, 'not json'), \
+             ('run-1', 3, '[1]'), ('run-1', 4, '{\"c\": 1, \"a\": 3}');",
+        )
+        .await;
+        let store = Store::open(&url).await.unwrap();
+        assert_eq!(
+            store.item_keys("run-1", 0, None).await.unwrap(),
+            ["b", "a", "c"]
+        );
     }
 }

@@ -184,6 +184,20 @@ async fn item_keys_come_in_the_order_they_first_appear() {
             "{}",
             store.backend
         );
+        // The whole run's keys are the kept ones; found in the items, the same.
+        assert_eq!(
+            store.item_keys(&run.id, 0, Some(1_000_000)).await.unwrap(),
+            ["z", "a", "m", "b,\"c", "late"]
+        );
+        // Items stored later (a second batch) add their new keys after.
+        store
+            .insert_items(&run.id, 2000, &[object(json!({"later": 1, "z": 0}))])
+            .await
+            .unwrap();
+        assert_eq!(
+            store.item_keys(&run.id, 0, None).await.unwrap(),
+            ["z", "a", "m", "b,\"c", "late", "later"]
+        );
         // Only the items a read with the same skip and take gives.
         assert_eq!(
             store.item_keys(&run.id, 1, Some(1)).await.unwrap(),
@@ -195,7 +209,7 @@ async fn item_keys_come_in_the_order_they_first_appear() {
         );
         assert_eq!(
             store.item_keys(&run.id, 3, None).await.unwrap(),
-            ["z", "late", "a"]
+            ["z", "late", "a", "later"]
         );
         assert!(
             store

@@ -7,6 +7,7 @@ use scraper_common::{ApiKey, Scope};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use subtle::ConstantTimeEq;
 
@@ -75,6 +76,9 @@ const MAX_KEYS: usize = 10_000;
 #[derive(Default)]
 pub struct VerifiedKeys {
     by_hash: Mutex<HashMap<String, (store::KeyRecord, Instant)>>,
+    /// Moved by every forget: a lookup that began before one must not
+    /// remember what it found, which may be a key revoked since.
+    forgets: AtomicU64,
 }
 
 // Not the remembered keys' hashes: a debug print of the state stays short.
@@ -101,9 +105,13 @@ impl VerifiedKeys {
         {
             return Ok(Some(record.clone()));
         }
+        let before = self.forgets.load(Ordering::Acquire);
         let found = verify(store, presented).await?;
         if let Some(record) = &found {
             let mut keys = self.by_hash.lock().expect("keys lock");
+            if self.forgets.load(Ordering::Acquire) != before {
+                return Ok(found);
+            }
             if keys.len() >= MAX_KEYS {
                 keys.clear();
             }
@@ -114,7 +122,9 @@ impl VerifiedKeys {
 
     /// After a revoke: every key is looked up again.
     pub fn forget_all(&self) {
-        self.by_hash.lock().expect("keys lock").clear();
+        let mut keys = self.by_hash.lock().expect("keys lock");
+        self.forgets.fetch_add(1, Ordering::AcqRel);
+        keys.clear();
     }
 }
 

@@ -87,6 +87,16 @@ pub struct Flow {
     #[serde(with = "time::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub last_run_at: Option<Timestamp>,
+    /// `every 30s|15m|6h|1d` or a 5-field cron expression; `null`: runs only when asked.
+    #[serde(default)]
+    pub schedule: Option<String>,
+    /// The IANA time zone a cron schedule is read in; `null` is UTC.
+    #[serde(default)]
+    pub timezone: Option<String>,
+    /// When the schedule fires next; `null` without a schedule or unless `active`.
+    #[serde(default, with = "time::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub next_run_at: Option<Timestamp>,
     #[serde(with = "time")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
@@ -120,6 +130,14 @@ pub struct FlowInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<HashMap<String, FieldType>>)]
     pub output_schema: Option<OutputSchema>,
+    /// `every 30s|15m|6h|1d`, or a 5-field cron expression (`@hourly`,
+    /// `@daily`... too); only `active` flows fire.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = "every 15m")]
+    pub schedule: Option<String>,
+    /// The IANA time zone a cron schedule is read in (default UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
 }
 
 fn default_mode() -> FlowMode {
@@ -137,6 +155,8 @@ impl FlowInput {
             status: None,
             steps: Vec::new(),
             output_schema: None,
+            schedule: None,
+            timezone: None,
         }
     }
 }

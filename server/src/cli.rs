@@ -104,6 +104,10 @@ pub struct ServeArgs {
     /// `POST /api/runs` answers 429 when more runs than this wait.
     #[arg(long, env = "SCRAPER_MAX_QUEUED", default_value_t = 1000)]
     pub max_queued: u64,
+    /// Schedules that fire more often than this are refused (`every 30s`
+    /// needs `--min-schedule-interval 30s` or less).
+    #[arg(long, env = "SCRAPER_MIN_SCHEDULE_INTERVAL", default_value = "60s", value_parser = scraper_server::monitor::schedule::parse_duration)]
+    pub min_schedule_interval: std::time::Duration,
     /// Cost of a run: this many USD per page fetched...
     #[arg(long, env = "SCRAPER_PRICE_PER_PAGE", default_value_t = 0.0001)]
     pub price_per_page: f64,

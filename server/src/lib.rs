@@ -14,6 +14,7 @@ pub mod fetch;
 mod http_server;
 pub mod keys;
 mod launch;
+pub mod monitor;
 pub mod net;
 pub mod prometheus;
 pub mod store;

@@ -49,6 +49,7 @@ async fn serve(args: ServeArgs) -> Result<()> {
             workers: args.workers,
             max_queued: args.max_queued,
             lease: std::time::Duration::from_secs(args.lease_secs),
+            min_schedule_interval: args.min_schedule_interval,
             prices: Prices {
                 per_page: args.price_per_page,
                 per_mb: args.price_per_mb,

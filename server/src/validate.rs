@@ -2,7 +2,9 @@
 //! The API answers an `Invalid` with 422 (`validation_failed`); the CLI
 //! prints it.
 
+use crate::monitor::schedule::Schedule;
 use scraper_common::{FlowInput, FlowMode, FlowStatus, NewKey, Scope};
+use std::time::Duration;
 
 /// Well-formed input that is wrong; the message names the field and what is
 /// wrong with it.
@@ -86,6 +88,44 @@ pub fn flow(input: &FlowInput) -> Result<(), Invalid> {
         }
     }
     Ok(())
+}
+
+/// A flow's schedule and time zone, and that the schedule fires no more
+/// often than `min` (`--min-schedule-interval`).
+pub fn schedule(input: &FlowInput, min: Duration) -> Result<(), Invalid> {
+    if let Some(tz) = &input.timezone
+        && tz.trim().parse::<chrono_tz::Tz>().is_err()
+    {
+        return Err(Invalid::new(format!(
+            "timezone: `{tz}` is not an IANA time zone name (such as Europe/Paris or UTC)"
+        )));
+    }
+    let Some(text) = &input.schedule else {
+        return Ok(());
+    };
+    let schedule = Schedule::parse(text, input.timezone.as_deref())
+        .map_err(|e| Invalid::new(format!("schedule: {e}")))?;
+    let gap = schedule.shortest_gap(chrono::Utc::now());
+    if gap < min {
+        return Err(Invalid::new(format!(
+            "schedule: `{text}` fires every {} at times; this server allows no less than {} \
+             (--min-schedule-interval)",
+            humanize(gap),
+            humanize(min)
+        )));
+    }
+    Ok(())
+}
+
+fn humanize(d: Duration) -> String {
+    let secs = d.as_secs();
+    match secs {
+        0 => format!("{}ms", d.as_millis()),
+        s if s % 86_400 == 0 => format!("{}d", s / 86_400),
+        s if s % 3600 == 0 => format!("{}h", s / 3600),
+        s if s % 60 == 0 => format!("{}m", s / 60),
+        s => format!("{s}s"),
+    }
 }
 
 pub fn key(input: &NewKey) -> Result<(), Invalid> {

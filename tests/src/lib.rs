@@ -28,7 +28,8 @@ pub struct TestApp {
     /// The server's own state (its engine, policy...), for set-ups the API has no call for.
     pub state: AppState,
     running: Option<Running>,
-    _dir: TempDir,
+    /// The database's directory; a second node on the same file has none.
+    _dir: Option<TempDir>,
 }
 
 /// Starts an API-only server (`--workers 0`: it executes no run, so the
@@ -79,6 +80,8 @@ pub fn test_engine() -> EngineConfig {
         heartbeat: Duration::from_millis(300),
         sweep_every: Duration::from_millis(300),
         idle_poll: Duration::from_millis(200),
+        schedule_poll: Duration::from_millis(100),
+        min_schedule_interval: Duration::from_secs(1),
         ..EngineConfig::default()
     }
 }
@@ -86,31 +89,25 @@ pub fn test_engine() -> EngineConfig {
 pub async fn spawn_app_with(config: Config) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let db_path = dir.path().join("scraper.db");
-    let running = scraper_server::launch(LaunchOptions {
-        database_url: database_url(&db_path),
+    let running = launch_on(&db_path, config).await;
+    let admin_key = running
+        .admin_key
+        .clone()
+        .expect("a fresh database gets an admin key");
+    let mut app = TestApp::of(running, admin_key, db_path);
+    app._dir = Some(dir);
+    app
+}
+
+async fn launch_on(db_path: &Path, config: Config) -> Running {
+    scraper_server::launch(LaunchOptions {
+        database_url: database_url(db_path),
         listen: (Ipv4Addr::LOCALHOST, 0).into(),
         config,
         admin_key: AdminKey::FirstStart,
     })
     .await
-    .expect("launch");
-    let admin_key = running
-        .admin_key
-        .clone()
-        .expect("a fresh database gets an admin key");
-    let addr = running.addr;
-    let client = Client::new(&format!("http://{addr}"), &admin_key).expect("client");
-    TestApp {
-        addr,
-        metrics_addr: running.metrics_addr,
-        client,
-        admin_key,
-        store: running.store().clone(),
-        db_path,
-        state: running.state.clone(),
-        running: Some(running),
-        _dir: dir,
-    }
+    .expect("launch")
 }
 
 fn database_url(path: &Path) -> String {
@@ -118,6 +115,39 @@ fn database_url(path: &Path) -> String {
 }
 
 impl TestApp {
+    fn of(running: Running, admin_key: String, db_path: std::path::PathBuf) -> TestApp {
+        let addr = running.addr;
+        let client = Client::new(&format!("http://{addr}"), &admin_key).expect("client");
+        TestApp {
+            addr,
+            metrics_addr: running.metrics_addr,
+            client,
+            admin_key,
+            store: running.store().clone(),
+            db_path,
+            state: running.state.clone(),
+            running: Some(running),
+            _dir: None,
+        }
+    }
+
+    /// Another server process's worth on this one's database file, as a
+    /// second node would be (same admin key).
+    pub async fn second_node(&self, config: Config) -> TestApp {
+        let running = launch_on(&self.db_path, config).await;
+        TestApp::of(running, self.admin_key.clone(), self.db_path.clone())
+    }
+
+    /// After `stop`: the server starts again on the same database, on a new
+    /// port, as after a restart.
+    pub async fn start_again(&mut self, config: Config) {
+        assert!(self.running.is_none(), "stop the server first");
+        let running = launch_on(&self.db_path, config).await;
+        let dir = self._dir.take();
+        *self = TestApp::of(running, self.admin_key.clone(), self.db_path.clone());
+        self._dir = dir;
+    }
+
     pub fn base(&self) -> String {
         format!("http://{}/api", self.addr)
     }

@@ -67,6 +67,7 @@ pub async fn list(
 pub async fn create(state: AppState, _: Principal, body: Value) -> Result<Response, ApiError> {
     let input: FlowInput = parse(body)?;
     validate::flow(&input)?;
+    validate::schedule(&input, state.engine.config().min_schedule_interval)?;
     let flow = state.store.create_flow(&input).await?;
     Ok(reply::created(flow))
 }
@@ -89,11 +90,12 @@ const REQUIRED: [&str; 4] = ["name", "url", "mode", "status"];
 /// Fields the server keeps. A patch may carry them (a flow read, edited and
 /// sent back) as long as they hold what they hold now; a change is refused,
 /// not ignored.
-const SERVER_OWNED: [&str; 7] = [
+const SERVER_OWNED: [&str; 8] = [
     "id",
     "successRate",
     "totalRuns",
     "lastRunAt",
+    "nextRunAt",
     "createdAt",
     "updatedAt",
     "runs",
@@ -145,6 +147,7 @@ pub async fn update(
         // keep (`user_fields` refuses setting it).
         let status = input.status.take().unwrap_or(current.status);
         validate::flow(&input)?;
+        validate::schedule(&input, state.engine.config().min_schedule_interval)?;
         let seen = current.updated_at.timestamp_millis();
         if let Some(flow) = state.store.replace_flow(&id, &input, status, seen).await? {
             return Ok(reply::data(flow));
@@ -230,6 +233,12 @@ fn editable(flow: &Flow) -> Value {
     }
     if let Some(schema) = &flow.output_schema {
         map.insert("outputSchema".into(), json!(schema));
+    }
+    if let Some(schedule) = &flow.schedule {
+        map.insert("schedule".into(), json!(schedule));
+    }
+    if let Some(timezone) = &flow.timezone {
+        map.insert("timezone".into(), json!(timezone));
     }
     doc
 }

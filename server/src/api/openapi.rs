@@ -205,6 +205,10 @@ pub struct FlowPatch {
     steps: Option<Vec<scraper_common::Step>>,
     #[schema(value_type = Option<HashMap<String, scraper_common::FieldType>>)]
     output_schema: Option<scraper_common::OutputSchema>,
+    /// `every 30s|15m|6h|1d` or a 5-field cron expression; `null` removes it.
+    schedule: Option<String>,
+    /// IANA time zone of a cron schedule; `null` is UTC.
+    timezone: Option<String>,
 }
 
 /// The JSON form of a run's items.

@@ -77,6 +77,8 @@ pub fn flows(base: &str) -> Vec<FlowInput> {
                 ("sku", FieldType::String),
                 ("price", FieldType::Number),
             ])),
+            schedule: None,
+            timezone: None,
         },
         FlowInput {
             name: "Demo: price list".into(),
@@ -103,6 +105,8 @@ pub fn flows(base: &str) -> Vec<FlowInput> {
                 ("price", FieldType::Number),
                 ("url", FieldType::Url),
             ])),
+            schedule: None,
+            timezone: None,
         },
         FlowInput {
             name: "Demo: broken layout".into(),
@@ -126,6 +130,8 @@ pub fn flows(base: &str) -> Vec<FlowInput> {
                 ("name", FieldType::String),
                 ("price", FieldType::Number),
             ])),
+            schedule: None,
+            timezone: None,
         },
     ]
 }
@@ -204,6 +210,8 @@ pub async fn seed(state: &AppState, base: &str) -> store::Result<()> {
                     status: None,
                     steps: flow.steps,
                     output_schema: flow.output_schema,
+                    schedule: flow.schedule,
+                    timezone: flow.timezone,
                 };
                 let seen = flow.updated_at.timestamp_millis();
                 // A concurrent edit wins; the next start moves it.

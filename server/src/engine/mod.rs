@@ -37,6 +37,10 @@ pub struct EngineConfig {
     pub prices: Prices,
     /// Log lines kept per run.
     pub log_cap: u64,
+    /// How often the scheduler looks for due ticks.
+    pub schedule_poll: Duration,
+    /// Schedules firing more often than this are refused.
+    pub min_schedule_interval: Duration,
 }
 
 impl Default for EngineConfig {
@@ -50,6 +54,8 @@ impl Default for EngineConfig {
             max_queued: 1000,
             prices: Prices::default(),
             log_cap: 10_000,
+            schedule_poll: Duration::from_secs(1),
+            min_schedule_interval: Duration::from_secs(60),
         }
     }
 }
@@ -122,6 +128,11 @@ impl Engine {
         let mut tasks = JoinSet::new();
         let sweeper = self.inner.clone();
         tasks.spawn(async move { sweep(sweeper).await });
+        tasks.spawn(crate::monitor::scheduler::run(
+            self.clone(),
+            self.inner.ctx.store.clone(),
+            self.inner.shutdown.clone(),
+        ));
         for i in 0..self.inner.config.workers {
             let inner = self.inner.clone();
             tasks.spawn(async move { work(inner, i).await });

@@ -1,5 +1,6 @@
 use super::listing::Listing;
 use super::{Result, Store, StoreError, ids, now_ms};
+use crate::monitor::schedule::Schedule;
 use scraper_common::time::from_millis;
 use scraper_common::{Flow, FlowInput, FlowMode, FlowStatus};
 
@@ -7,7 +8,7 @@ use scraper_common::{Flow, FlowInput, FlowMode, FlowStatus};
 /// runs come, finish and go: see migration 0004).
 const SELECT: &str = "SELECT f.id, f.name, f.description, f.url, f.mode, f.status, f.steps, \
     f.output_schema, f.created_at, f.updated_at, f.total_runs, f.completed_runs, \
-    f.failed_runs, f.last_run_at FROM flows f";
+    f.failed_runs, f.last_run_at, f.schedule, f.timezone, f.next_run_at FROM flows f";
 
 #[derive(sqlx::FromRow)]
 struct FlowRow {
@@ -25,6 +26,9 @@ struct FlowRow {
     completed_runs: i64,
     failed_runs: i64,
     last_run_at: Option<i64>,
+    schedule: Option<String>,
+    timezone: Option<String>,
+    next_run_at: Option<i64>,
 }
 
 impl FlowRow {
@@ -51,6 +55,9 @@ impl FlowRow {
             success_rate,
             total_runs: self.total_runs as u64,
             last_run_at: self.last_run_at.map(from_millis),
+            next_run_at: self.next_run_at.map(from_millis),
+            schedule: self.schedule,
+            timezone: self.timezone,
             created_at: from_millis(self.created_at),
             updated_at: from_millis(self.updated_at),
             id: self.id,
@@ -59,6 +66,19 @@ impl FlowRow {
             url: self.url,
         })
     }
+}
+
+/// The first tick after `now` of an active flow's schedule, in ms; `None`
+/// for a flow that is not active or has no schedule (or, never after
+/// validation, one that does not parse).
+fn first_tick(input: &FlowInput, status: FlowStatus, now: i64) -> Option<i64> {
+    if status != FlowStatus::Active {
+        return None;
+    }
+    let schedule = Schedule::parse(input.schedule.as_deref()?, input.timezone.as_deref()).ok()?;
+    schedule
+        .next_after(from_millis(now))
+        .map(|t| t.timestamp_millis())
 }
 
 /// What `list_flows` filters on.
@@ -92,11 +112,13 @@ impl Store {
         let (steps, schema) = json_columns(input);
         let status = input.status.unwrap_or(FlowStatus::Draft);
         let now = now_ms();
+        let next = first_tick(input, status, now);
         let (pool, steps, schema) = (&self.pool, &steps, &schema);
         let id = ids::insert_with_fresh_id("flow", |id| async move {
             sqlx::query(
                 "INSERT INTO flows (id, name, description, url, mode, status, steps, \
-                 output_schema, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 output_schema, created_at, updated_at, schedule, timezone, next_run_at) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(&id)
             .bind(&input.name)
@@ -108,6 +130,9 @@ impl Store {
             .bind(schema)
             .bind(now)
             .bind(now)
+            .bind(&input.schedule)
+            .bind(&input.timezone)
+            .bind(next)
             .execute(pool)
             .await?;
             Ok(id)
@@ -165,17 +190,29 @@ impl Store {
         let (steps, schema) = json_columns(input);
         // updatedAt must move even when two writes fall in one millisecond.
         let now = now_ms().max(seen_updated_at + 1);
+        // The next tick stays while the flow stays active on the same
+        // schedule; otherwise it is computed afresh from now (a resumed flow
+        // does not fire for the ticks it missed while paused).
         let done = sqlx::query(
-            "UPDATE flows SET name = ?, description = ?, url = ?, mode = ?, status = ?, \
-             steps = ?, output_schema = ?, updated_at = ? WHERE id = ? AND updated_at = ?",
+            "UPDATE flows SET name = ?, description = ?, url = ?, mode = ?, \
+             next_run_at = CASE WHEN status = 'active' AND ? = 'active' AND schedule IS ? \
+                 AND timezone IS ? AND next_run_at IS NOT NULL THEN next_run_at ELSE ? END, \
+             status = ?, steps = ?, output_schema = ?, schedule = ?, timezone = ?, updated_at = ? \
+             WHERE id = ? AND updated_at = ?",
         )
         .bind(&input.name)
         .bind(&input.description)
         .bind(&input.url)
         .bind(input.mode.as_str())
         .bind(status.as_str())
+        .bind(&input.schedule)
+        .bind(&input.timezone)
+        .bind(first_tick(input, status, now))
+        .bind(status.as_str())
         .bind(&steps)
         .bind(&schema)
+        .bind(&input.schedule)
+        .bind(&input.timezone)
         .bind(now)
         .bind(id)
         .bind(seen_updated_at)

@@ -11,12 +11,14 @@ mod listing;
 mod logs;
 mod queue;
 mod runs;
+mod schedules;
 
 pub use flows::FlowQuery;
 pub use items::{ITEM_PAGE, ItemPages};
 pub use keys::{KeyRecord, NewKeyRecord, mask};
 pub use queue::{Claimed, Progress};
 pub use runs::{PREVIEW_ITEMS, RunQuery};
+pub use schedules::{Due, Fired};
 
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

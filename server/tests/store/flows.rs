@@ -22,6 +22,8 @@ fn full_input() -> FlowInput {
             ("title".to_string(), FieldType::String),
             ("price".to_string(), FieldType::Number),
         ])),
+        schedule: Some("0 9 * * *".into()),
+        timezone: Some("Europe/Paris".into()),
     }
 }
 
@@ -43,6 +45,17 @@ async fn a_created_flow_reads_back_whole() {
         assert_eq!(read.success_rate, 0.0);
         assert_eq!(read.last_run_at, None);
         assert_eq!(read.created_at, read.updated_at);
+        assert_eq!(read.schedule.as_deref(), Some("0 9 * * *"));
+        assert_eq!(read.timezone.as_deref(), Some("Europe/Paris"));
+        // The next 09:00 in Paris, within a day of now.
+        let next = read.next_run_at.expect("active and scheduled");
+        assert!(next > read.created_at && next - read.created_at <= chrono::TimeDelta::days(1));
+        assert_eq!(
+            next.with_timezone(&chrono_tz::Europe::Paris)
+                .format("%H:%M")
+                .to_string(),
+            "09:00"
+        );
 
         assert_eq!(store.flow("flow-0").await.unwrap(), None);
     }

@@ -15,3 +15,4 @@ mod openapi;
 mod rate_limit;
 mod reference;
 mod runs;
+mod schedules;

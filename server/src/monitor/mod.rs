@@ -1,0 +1,4 @@
+//! Monitor mode: flows that run on a schedule and watch for changes.
+
+pub mod schedule;
+pub mod scheduler;

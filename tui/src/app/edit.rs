@@ -16,6 +16,8 @@ const EDITABLE: &[&str] = &[
     "status",
     "steps",
     "outputSchema",
+    "schedule",
+    "timezone",
 ];
 
 pub fn new_flow() -> EditRequest {

@@ -57,6 +57,23 @@ fn styled_field(name: &str, value: String, style: Style, theme: &Theme) -> Line<
     ])
 }
 
+/// `every 15m, next in 4m`; `0 9 * * 1-5 (Europe/Paris), paused`.
+fn schedule_text(flow: &Flow, now: chrono::DateTime<chrono::Utc>) -> String {
+    let Some(schedule) = &flow.schedule else {
+        return "none (runs start when triggered)".into();
+    };
+    let zone = flow
+        .timezone
+        .as_ref()
+        .map(|tz| format!(" ({tz})"))
+        .unwrap_or_default();
+    let next = match flow.next_run_at {
+        Some(_) => format!("next {}", format::until(flow.next_run_at, now)),
+        None => format!("not firing while {}", flow.status),
+    };
+    format!("{schedule}{zone}, {next}")
+}
+
 fn heading(text: &str, theme: &Theme) -> Line<'static> {
     Line::styled(text.to_string(), theme.title())
 }
@@ -89,7 +106,7 @@ fn flow_lines(flow: &Flow, runs: &[Run], app: &App, theme: &Theme) -> Vec<Line<'
             ),
             theme,
         ),
-        field("Schedule", "none (runs start when triggered)", theme),
+        field("Schedule", schedule_text(flow, now), theme),
         field("Created", format::date(flow.created_at), theme),
         field("Updated", format::date(flow.updated_at), theme),
         Line::default(),

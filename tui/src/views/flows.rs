@@ -17,6 +17,7 @@ const COLUMNS: &[Column] = &[
     col("SUCCESS %", 9, 1),
     col("RUNS", 5, 2),
     col("LAST RUN", 8, 1),
+    col("NEXT RUN", 8, 2),
     flex("URL", 24, 4),
 ];
 
@@ -53,6 +54,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &FlowsView, theme: &
                     Cell::from(format::success_rate(f)),
                     Cell::from(f.total_runs.to_string()),
                     Cell::from(format::ago(f.last_run_at, now).replace(" ago", "")),
+                    Cell::from(format::until(f.next_run_at, now)),
                     Cell::from(f.url.clone()),
                 ],
                 keep,

@@ -21,6 +21,21 @@ pub fn ago(at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
     }
 }
 
+/// `in 12s`, `in 5m`, `in 3h`, `in 2d`; `due` once passed; `—` for none.
+pub fn until(at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
+    let Some(at) = at else {
+        return "—".into();
+    };
+    let secs = (at - now).num_seconds();
+    match secs {
+        ..=0 => "due".into(),
+        1..=59 => format!("in {secs}s"),
+        60..=3599 => format!("in {}m", secs / 60),
+        3600..=86_399 => format!("in {}h", secs / 3600),
+        _ => format!("in {}d", secs / 86_400),
+    }
+}
+
 /// `850ms`, `12.4s`, `3m04s`, `2h05m`.
 pub fn duration_ms(ms: u64) -> String {
     match ms {

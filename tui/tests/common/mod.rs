@@ -110,6 +110,10 @@ pub fn flows() -> Vec<Flow> {
             "https://rival.example.com/catalog",
         ),
     ];
+    let mut raw = raw;
+    // The price monitor runs every 15 minutes; the next in 10.
+    raw[0]["schedule"] = json!("every 15m");
+    raw[0]["nextRunAt"] = json!(at(-10));
     raw.into_iter()
         .map(|v| serde_json::from_value(v).unwrap())
         .collect()

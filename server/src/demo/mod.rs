@@ -4,6 +4,7 @@
 //! server allows 127.0.0.1 as a fetch target (see `lib.rs`).
 
 pub mod shop;
+pub mod watch;
 
 use crate::AppState;
 use crate::net::PrivateNetworks;
@@ -17,7 +18,8 @@ use warp::filters::BoxedFilter;
 use warp::http::StatusCode;
 use warp::reply::{Reply, Response};
 
-/// `GET /demo/`, `/demo/page/N` and `/demo/product/N`; anything else under
+/// `GET /demo/`, `/demo/page/N`, `/demo/product/N` and `/demo/watch` (prices
+/// that move every minute); anything else under
 /// `/demo/` is a 404 page. Other paths are left to the API.
 pub fn routes() -> BoxedFilter<(Response,)> {
     warp::path("demo")
@@ -34,6 +36,7 @@ fn page(tail: &str) -> Response {
         [] => shop::listing(1),
         ["page", n] => number(n).and_then(shop::listing),
         ["product", n] => number(n).and_then(shop::product_page),
+        ["watch"] => Some(watch::page(watch::now_minute())),
         _ => None,
     };
     match html {
@@ -106,6 +109,31 @@ pub fn flows(base: &str) -> Vec<FlowInput> {
                 ("url", FieldType::Url),
             ])),
             schedule: None,
+            timezone: None,
+        },
+        FlowInput {
+            name: "Demo: price watch".into(),
+            description: Some(
+                "A monitor of a page whose prices and stock move every minute: each run is \
+                 compared with the last one."
+                    .into(),
+            ),
+            url: format!("{shop}watch"),
+            mode: scraper_common::FlowMode::Monitor,
+            status: Some(FlowStatus::Active),
+            steps: vec![step(
+                StepType::Extract,
+                "Read prices",
+                json!({"selector": ".product-card", "fields": {
+                    "name": ".name", "price": ".price", "stock": ".stock", "url": "a::attr(href)"}}),
+            )],
+            output_schema: Some(schema(&[
+                ("name", FieldType::String),
+                ("price", FieldType::Number),
+                ("stock", FieldType::String),
+                ("url", FieldType::Url),
+            ])),
+            schedule: Some("every 1m".into()),
             timezone: None,
         },
         FlowInput {

@@ -78,9 +78,9 @@ async fn seeded_flows_run_and_find_the_whole_catalogue() {
     demo::seed(&app.state, &base).await.unwrap();
 
     let flows = app.client.list_flows(&FlowFilter::default()).await.unwrap();
-    assert_eq!(flows.total, 3);
+    assert_eq!(flows.total, 4);
     let done = runs_by_flow(&app).await;
-    assert_eq!(done.len(), 3, "one run per seeded flow");
+    assert_eq!(done.len(), 4, "one run per seeded flow");
 
     let catalogue = &done["Demo: shop catalogue"];
     assert_eq!(
@@ -118,6 +118,24 @@ async fn seeded_flows_run_and_find_the_whole_catalogue() {
             .ends_with("/demo/product/1")
     );
 
+    // The monitor reads this minute's prices (the last product shows in
+    // even minutes only) and fires every minute from now on.
+    let watch = &done["Demo: price watch"];
+    assert_eq!(watch.run.status, RunStatus::Completed, "{:?}", watch.logs);
+    let rows = items(&app, &watch.run.id).await;
+    assert!((7..=8).contains(&rows.len()), "{rows:?}");
+    assert!(
+        rows.iter()
+            .all(|r| r["price"].as_f64().is_some_and(|p| p > 0.0))
+    );
+    let monitor = flows
+        .data
+        .iter()
+        .find(|f| f.name == "Demo: price watch")
+        .unwrap();
+    assert_eq!(monitor.schedule.as_deref(), Some("every 1m"));
+    assert!(monitor.next_run_at.is_some());
+
     let broken = &done["Demo: broken layout"];
     assert_eq!(broken.run.status, RunStatus::Failed);
     assert_eq!(
@@ -154,9 +172,13 @@ async fn seeding_again_moves_the_flows_to_the_new_address_and_keeps_edits() {
     let base = demo::base_url(app.addr);
     demo::seed(&app.state, &base).await.unwrap();
     let flows = app.client.list_flows(&FlowFilter::default()).await.unwrap();
-    assert_eq!(flows.total, 3, "no duplicates");
+    assert_eq!(flows.total, 4, "no duplicates");
     for flow in &flows.data {
-        assert_eq!(flow.url, format!("{base}/demo/"), "{}", flow.name);
+        assert!(
+            flow.url.starts_with(&format!("{base}/demo/")),
+            "{}",
+            flow.name
+        );
     }
     let moved = app.client.get_flow(&price_list.id).await.unwrap();
     assert_eq!(moved.description.as_deref(), Some("mine now"));

@@ -248,3 +248,18 @@ pub fn swagger_file(path: &str) -> Response {
         }
     }
 }
+
+/// One event of a run's log stream (Server-Sent Events), as a client's SSE
+/// parser gives it.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct LogStreamEvent {
+    /// `log` for a line, then one `end`.
+    #[schema(pattern = "^(log|end)$")]
+    event: String,
+    /// JSON: a log line (`seq`, `timestamp`, `level`, `message`) for `log`;
+    /// `status`, `failureReason` and `reason` (finished or shutting_down) for `end`.
+    data: String,
+    /// The line's `seq`, for `Last-Event-ID`; none on `end`.
+    id: Option<String>,
+}

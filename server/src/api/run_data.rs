@@ -2,6 +2,7 @@
 
 use super::auth::Principal;
 use super::error::ApiError;
+use super::openapi::LogStreamEvent;
 use super::query::Params;
 use super::reply;
 use super::runs::not_found;
@@ -71,7 +72,7 @@ fn after_param(params: &Params) -> Result<i64, ApiError> {
         ("Last-Event-ID" = Option<u64>, Header, description = "Resume after this line (set by EventSource on reconnect)"),
     ),
     responses(
-        (status = 200, description = "An event stream", content_type = "text/event-stream", body = String),
+        (status = 200, description = "An event stream", content_type = "text/event-stream", body = LogStreamEvent),
         (status = 400, description = "An unknown, repeated or wrong query parameter", body = ErrorBody),
         (status = 404, description = "No run has this id", body = ErrorBody),
     ),

@@ -93,7 +93,7 @@ pub struct Flow {
     /// The IANA time zone a cron schedule is read in; `null` is UTC.
     #[serde(default)]
     pub timezone: Option<String>,
-    /// When the schedule fires next; `null` without a schedule or unless `active`.
+    /// When the schedule fires next; `null` without a schedule, or while paused or draft.
     #[serde(default, with = "time::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub next_run_at: Option<Timestamp>,
@@ -131,7 +131,7 @@ pub struct FlowInput {
     #[schema(value_type = Option<HashMap<String, FieldType>>)]
     pub output_schema: Option<OutputSchema>,
     /// `every 30s|15m|6h|1d`, or a 5-field cron expression (`@hourly`,
-    /// `@daily`... too); only `active` flows fire.
+    /// `@daily`... too); paused and draft flows do not fire.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(example = "every 15m")]
     pub schedule: Option<String>,

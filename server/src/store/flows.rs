@@ -68,11 +68,11 @@ impl FlowRow {
     }
 }
 
-/// The first tick after `now` of an active flow's schedule, in ms; `None`
-/// for a flow that is not active or has no schedule (or, never after
-/// validation, one that does not parse).
+/// The first tick after `now` of an active (or `error`) flow's schedule, in
+/// ms; `None` for a paused or draft flow, or one without a schedule (or,
+/// never after validation, one that does not parse).
 fn first_tick(input: &FlowInput, status: FlowStatus, now: i64) -> Option<i64> {
-    if status != FlowStatus::Active {
+    if !matches!(status, FlowStatus::Active | FlowStatus::Error) {
         return None;
     }
     let schedule = Schedule::parse(input.schedule.as_deref()?, input.timezone.as_deref()).ok()?;
@@ -195,7 +195,8 @@ impl Store {
         // does not fire for the ticks it missed while paused).
         let done = sqlx::query(
             "UPDATE flows SET name = ?, description = ?, url = ?, mode = ?, \
-             next_run_at = CASE WHEN status = 'active' AND ? = 'active' AND schedule IS ? \
+             next_run_at = CASE WHEN status IN ('active', 'error') AND ? IN ('active', 'error') \
+                 AND schedule IS ? \
                  AND timezone IS ? AND next_run_at IS NOT NULL THEN next_run_at ELSE ? END, \
              status = ?, steps = ?, output_schema = ?, schedule = ?, timezone = ?, updated_at = ? \
              WHERE id = ? AND updated_at = ?",

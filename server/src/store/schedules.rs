@@ -28,11 +28,13 @@ pub enum Fired {
 }
 
 impl Store {
-    /// Active scheduled flows whose tick is at or before `now`, oldest first.
+    /// Scheduled flows whose tick is at or before `now`, oldest first: the
+    /// active ones, and those in `error` (a failed run marks a flow so; its
+    /// schedule goes on, or a broken monitor would stop in silence).
     pub async fn due_flows(&self, now: i64) -> Result<Vec<Due>> {
         let due = sqlx::query_as(
             "SELECT id AS flow_id, schedule, timezone, next_run_at AS tick FROM flows \
-             WHERE next_run_at <= ? AND status = 'active' AND schedule IS NOT NULL \
+             WHERE next_run_at <= ? AND status IN ('active', 'error') AND schedule IS NOT NULL \
              ORDER BY next_run_at LIMIT 100",
         )
         .bind(now)
@@ -52,7 +54,7 @@ impl Store {
             let mut tx = pool.begin().await?;
             let claimed = sqlx::query(
                 "UPDATE flows SET next_run_at = ? \
-                 WHERE id = ? AND next_run_at = ? AND status = 'active'",
+                 WHERE id = ? AND next_run_at = ? AND status IN ('active', 'error')",
             )
             .bind(next)
             .bind(flow_id)

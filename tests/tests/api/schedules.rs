@@ -288,3 +288,21 @@ async fn runs_of_store(app: &TestApp, flow: &str) -> Vec<Run> {
         .unwrap()
         .0
 }
+
+/// A failed run puts a flow in `error`; its schedule goes on (a broken
+/// monitor must not stop in silence), and a run that completes again makes
+/// it `active`.
+#[tokio::test]
+async fn a_flow_in_error_keeps_its_schedule() {
+    let site = TestSite::pages(vec![("/list", Reply::status(500))]).await;
+    let app = spawn_app_with(loopback_config()).await;
+    let flow = scheduled(&app, site.url("/list"), "every 1s").await;
+    let runs = wait_runs(&app, &flow.id, 3, WAIT).await;
+    let failed = app.wait_finished(&runs[runs.len() - 1].id, WAIT).await;
+    assert_eq!(failed.run.status, RunStatus::Failed);
+    let now = app.client.get_flow(&flow.id).await.unwrap();
+    assert_eq!(now.status, FlowStatus::Error);
+    assert!(now.next_run_at.is_some(), "{now:?}");
+    let before = runs_of(&app, &flow.id).await.len();
+    wait_runs(&app, &flow.id, before + 1, WAIT).await;
+}

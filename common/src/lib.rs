@@ -10,6 +10,7 @@ pub mod error_code;
 pub mod extract;
 pub mod flow;
 pub mod key;
+pub mod monitor;
 mod names;
 pub mod run;
 pub mod scope;
@@ -23,6 +24,11 @@ pub use flow::{
     FieldType, Flow, FlowFilter, FlowInput, FlowMode, FlowStatus, OutputSchema, Step, StepType,
 };
 pub use key::{ApiKey, CreatedKey, NewKey};
+pub use monitor::{
+    ChangeCounts, ChangeEntry, ChangeKind, CompareOp, Condition, Delivery, DeliveryAttempt,
+    DeliveryStatus, FieldChange, MonitorKey, MonitorSettings, NotifyOn, RunChanges, TextChange,
+    WebhookData, WebhookEvent, WebhookMessage,
+};
 pub use run::{
     FailureReason, LogEnd, LogEntry, LogLevel, NewRun, Run, RunDetail, RunFilter, RunStatus,
     StreamEnd, Trigger,

@@ -4,6 +4,7 @@ use crate::envelope::{DataResponse, ErrorBody, ListResponse, MessageResponse};
 use crate::extract::{ExtractRequest, ExtractResult};
 use crate::flow::{Flow, FlowFilter, FlowInput};
 use crate::key::{ApiKey, CreatedKey, NewKey};
+use crate::monitor::{ChangeEntry, ChangeKind, Delivery};
 use crate::run::{LogEnd, LogEntry, NewRun, Run, RunDetail, RunFilter};
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
@@ -228,6 +229,80 @@ impl Client {
     pub async fn get_run(&self, id: &str) -> Result<RunDetail, ClientError> {
         self.data(Method::GET, self.url(&["runs", id]), None::<&()>)
             .await
+    }
+
+    /// `GET /api/runs/:id/changes`: what a monitor's run changed.
+    pub async fn run_changes(
+        &self,
+        id: &str,
+        kind: Option<ChangeKind>,
+        limit: Option<u32>,
+        offset: Option<u64>,
+    ) -> Result<ListResponse<ChangeEntry>, ClientError> {
+        self.changes(&["runs", id, "changes"], kind, limit, offset)
+            .await
+    }
+
+    /// `GET /api/flows/:id/changes`: a flow's change history, newest first.
+    pub async fn flow_changes(
+        &self,
+        id: &str,
+        kind: Option<ChangeKind>,
+        limit: Option<u32>,
+        offset: Option<u64>,
+    ) -> Result<ListResponse<ChangeEntry>, ClientError> {
+        self.changes(&["flows", id, "changes"], kind, limit, offset)
+            .await
+    }
+
+    async fn changes(
+        &self,
+        segments: &[&str],
+        kind: Option<ChangeKind>,
+        limit: Option<u32>,
+        offset: Option<u64>,
+    ) -> Result<ListResponse<ChangeEntry>, ClientError> {
+        let mut url = self.url(segments);
+        {
+            let mut q = url.query_pairs_mut();
+            if let Some(kind) = kind {
+                q.append_pair("kind", kind.as_str());
+            }
+            page_params(&mut q, limit, offset);
+        }
+        self.send(Method::GET, url, None::<&()>).await
+    }
+
+    /// `GET /api/flows/:id/deliveries`: its webhook messages, newest first.
+    pub async fn deliveries(
+        &self,
+        flow_id: &str,
+        limit: Option<u32>,
+        offset: Option<u64>,
+    ) -> Result<ListResponse<Delivery>, ClientError> {
+        let mut url = self.url(&["flows", flow_id, "deliveries"]);
+        page_params(&mut url.query_pairs_mut(), limit, offset);
+        self.send(Method::GET, url, None::<&()>).await
+    }
+
+    /// `POST /api/deliveries/:id/redeliver`: the message, due again now.
+    pub async fn redeliver(&self, id: &str) -> Result<Delivery, ClientError> {
+        self.data(
+            Method::POST,
+            self.url(&["deliveries", id, "redeliver"]),
+            None::<&()>,
+        )
+        .await
+    }
+
+    /// `POST /api/flows/:id/webhook/rotate`: the flow with its new secret whole.
+    pub async fn rotate_webhook_secret(&self, flow_id: &str) -> Result<Flow, ClientError> {
+        self.data(
+            Method::POST,
+            self.url(&["flows", flow_id, "webhook", "rotate"]),
+            None::<&()>,
+        )
+        .await
     }
 
     /// `POST /api/flows` with a body as the user wrote it, so that the

@@ -1,5 +1,6 @@
 //! Flows: saved scraping jobs.
 
+use crate::monitor::MonitorSettings;
 use crate::time::{self, Timestamp};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
@@ -97,6 +98,21 @@ pub struct Flow {
     #[serde(default, with = "time::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub next_run_at: Option<Timestamp>,
+    /// How runs are compared and what is worth a notification (monitors).
+    #[serde(default)]
+    pub monitor: Option<MonitorSettings>,
+    /// Where `run.completed`, `run.failed` and `changes.detected` are POSTed,
+    /// signed as Standard Webhooks v1.
+    #[serde(default)]
+    pub webhook_url: Option<String>,
+    /// The signing secret (`whsec_...`): whole in the answer that made it
+    /// (or rotated it), masked (`whsec_****abcd`) everywhere else.
+    #[serde(default)]
+    pub webhook_secret: Option<String>,
+    /// Why deliveries stopped (the receiver answered 410 Gone); setting
+    /// `webhookUrl` again resumes them. `null` while they go.
+    #[serde(default)]
+    pub webhook_disabled: Option<String>,
     #[serde(with = "time")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
@@ -138,6 +154,15 @@ pub struct FlowInput {
     /// The IANA time zone a cron schedule is read in (default UTC).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
+    /// How runs are compared (`key`, `selector`, `ignore`), what is worth a
+    /// notification (`notifyOn`) and how many runs keep their data (`keepRuns`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monitor: Option<MonitorSettings>,
+    /// An http(s) URL that receives the flow's events; setting it makes a
+    /// signing secret, shown once in the answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = "https://hooks.example.com/scraper")]
+    pub webhook_url: Option<String>,
 }
 
 fn default_mode() -> FlowMode {
@@ -157,6 +182,8 @@ impl FlowInput {
             output_schema: None,
             schedule: None,
             timezone: None,
+            monitor: None,
+            webhook_url: None,
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Runs: executions of a flow, with their logs.
 
+use crate::monitor::RunChanges;
 use crate::time::{self, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -113,6 +114,15 @@ pub struct Run {
     pub failure_reason: Option<FailureReason>,
     /// What went wrong, for a person.
     pub error: Option<String>,
+    /// A monitor's run: what changed since the previous completed run
+    /// (`counts` only in lists); `null` for other runs, and until it finished.
+    #[serde(default)]
+    pub changes: Option<RunChanges>,
+    /// When retention (`monitor.keepRuns`) removed the run's items and logs;
+    /// its row and change record stay.
+    #[serde(default, with = "time::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub pruned_at: Option<Timestamp>,
 }
 
 /// `GET /api/runs/:id`: the run with all its logs and its first items.

@@ -79,12 +79,21 @@ impl AppState {
             ..ClientOptions::default()
         };
         let http = net::build_client(policy.clone(), &options)?;
+        let webhook_http = net::build_client(
+            policy.clone(),
+            &ClientOptions {
+                timeout: config.engine.webhooks.timeout,
+                max_redirects: None,
+                ..ClientOptions::default()
+            },
+        )?;
         let shutdown = CancellationToken::new();
         let metrics = Arc::new(prometheus::Metrics::default());
         let ctx = engine::Ctx {
             metrics: metrics.clone(),
             store: store.clone(),
             http: http.clone(),
+            webhook_http,
             policy: policy.clone(),
             fetch: config.fetch.clone(),
             prices: config.engine.prices,

@@ -96,6 +96,22 @@ impl Metrics {
         self.items.increment(n);
     }
 
+    /// One webhook attempt, by event and what came of it.
+    pub fn webhook_attempt(&self, event: &str, end: store::AttemptEnd) {
+        let outcome = match end {
+            store::AttemptEnd::Delivered => "delivered",
+            store::AttemptEnd::Retry(_) => "retry",
+            store::AttemptEnd::GiveUp => "failed",
+        };
+        let labels = vec![
+            Label::new("event", event.to_string()),
+            Label::new("outcome", outcome),
+        ];
+        self.recorder
+            .register_counter(&key("scraper_webhook_attempts_total", labels), &META)
+            .increment(1);
+    }
+
     /// The text exposition, with the run gauges read from the store now.
     pub async fn render(&self, store: &Store) -> store::Result<String> {
         let counts = store.run_counts().await?;
@@ -116,6 +132,9 @@ impl Metrics {
                     .set(n as f64);
             }
         }
+        self.recorder
+            .register_gauge(&key("scraper_webhook_pending", vec![]), &META)
+            .set(store.pending_deliveries().await? as f64);
         Ok(self.recorder.handle().render())
     }
 }
@@ -133,6 +152,11 @@ pub(crate) fn route(path: &str) -> &'static str {
         ["api", "runs", _, "logs"] => "/api/runs/:id/logs",
         ["api", "runs", _, "logs", "stream"] => "/api/runs/:id/logs/stream",
         ["api", "runs", _, "items"] => "/api/runs/:id/items",
+        ["api", "runs", _, "changes"] => "/api/runs/:id/changes",
+        ["api", "flows", _, "changes"] => "/api/flows/:id/changes",
+        ["api", "flows", _, "deliveries"] => "/api/flows/:id/deliveries",
+        ["api", "flows", _, "webhook", "rotate"] => "/api/flows/:id/webhook/rotate",
+        ["api", "deliveries", _, "redeliver"] => "/api/deliveries/:id/redeliver",
         ["api", "extract"] => "/api/extract",
         ["api", "keys"] => "/api/keys",
         ["api", "keys", _] => "/api/keys/:id",

@@ -3,7 +3,7 @@
 //! prints it.
 
 use crate::monitor::schedule::Schedule;
-use scraper_common::{FlowInput, FlowMode, FlowStatus, NewKey, Scope};
+use scraper_common::{Condition, FlowInput, FlowMode, FlowStatus, NewKey, Scope};
 use std::time::Duration;
 
 /// Well-formed input that is wrong; the message names the field and what is
@@ -70,8 +70,13 @@ pub fn flow(input: &FlowInput) -> Result<(), Invalid> {
             input.mode,
             &input.steps,
             input.output_schema.as_ref(),
+            input.monitor.as_ref(),
         )
         .map_err(|e| Invalid::new(e.to_string()))?;
+    }
+    monitor(input)?;
+    if let Some(url) = &input.webhook_url {
+        http_url("webhookUrl", url)?;
     }
     if let Some(schema) = &input.output_schema {
         if schema.len() > MAX_FIELDS {
@@ -84,6 +89,81 @@ pub fn flow(input: &FlowInput) -> Result<(), Invalid> {
                 return Err(Invalid::new(format!(
                     "outputSchema: field names must be 1 to {MAX_NAME} characters, got `{field}`"
                 )));
+            }
+        }
+    }
+    Ok(())
+}
+
+const MAX_IGNORE: usize = 50;
+/// Patterns are compiled per run; a monster pattern would cost every run.
+const MAX_PATTERN: usize = 1000;
+const MAX_KEEP_RUNS: u32 = 100_000;
+
+/// `monitor`: only on monitor flows; patterns that compile; fields that the
+/// schema has, when there is one.
+fn monitor(input: &FlowInput) -> Result<(), Invalid> {
+    let Some(monitor) = &input.monitor else {
+        return Ok(());
+    };
+    if input.mode != FlowMode::Monitor {
+        return Err(Invalid::new(format!(
+            "monitor: compares runs of monitor flows; this flow's mode is {} \
+             (set mode to monitor, or remove monitor)",
+            input.mode
+        )));
+    }
+    if monitor.ignore.len() > MAX_IGNORE {
+        return Err(Invalid::new(format!(
+            "monitor.ignore: at most {MAX_IGNORE} patterns"
+        )));
+    }
+    for (i, pattern) in monitor.ignore.iter().enumerate() {
+        if pattern.len() > MAX_PATTERN {
+            return Err(Invalid::new(format!(
+                "monitor.ignore[{i}]: at most {MAX_PATTERN} characters"
+            )));
+        }
+        if let Err(e) = regex::Regex::new(pattern) {
+            return Err(Invalid::new(format!(
+                "monitor.ignore[{i}]: `{pattern}` is not a valid regular expression: {e}"
+            )));
+        }
+    }
+    if let Some(keep) = monitor.keep_runs
+        && !(1..=MAX_KEEP_RUNS).contains(&keep)
+    {
+        return Err(Invalid::new(format!(
+            "monitor.keepRuns: from 1 to {MAX_KEEP_RUNS}, got {keep}"
+        )));
+    }
+    let Some(schema) = &input.output_schema else {
+        return Ok(());
+    };
+    let known = |what: &str, field: &str| {
+        if schema.contains_key(field) {
+            return Ok(());
+        }
+        let fields: Vec<&str> = schema.keys().map(String::as_str).collect();
+        Err(Invalid::new(format!(
+            "{what}: `{field}` is not a field of outputSchema ({})",
+            fields.join(", ")
+        )))
+    };
+    for field in monitor.key.iter().flat_map(|k| k.0.iter()) {
+        known("monitor.key", field)?;
+    }
+    for condition in monitor.notify_on.iter().flat_map(|n| n.0.iter()) {
+        match condition {
+            Condition::Fields(fields) => {
+                for field in fields {
+                    known("monitor.notifyOn", field)?;
+                }
+            }
+            Condition::Compare { field, .. } | Condition::DropPercent { field, .. } => {
+                known("monitor.notifyOn", field)?
+            }
+            Condition::Any | Condition::Added | Condition::Removed | Condition::TextContains(_) => {
             }
         }
     }

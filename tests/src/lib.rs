@@ -8,6 +8,7 @@ pub mod site;
 use reqwest::Method;
 use scraper_common::{Client, NewKey, Scope};
 use scraper_server::engine::EngineConfig;
+use scraper_server::monitor::webhook::WebhookConfig;
 use scraper_server::store::Store;
 use scraper_server::{AdminKey, AppState, Config, LaunchOptions, Running};
 use std::net::{Ipv4Addr, SocketAddr};
@@ -82,6 +83,12 @@ pub fn test_engine() -> EngineConfig {
         idle_poll: Duration::from_millis(200),
         schedule_poll: Duration::from_millis(100),
         min_schedule_interval: Duration::from_secs(1),
+        webhooks: WebhookConfig {
+            retries: vec![Duration::from_millis(300); 3],
+            timeout: Duration::from_secs(3),
+            poll: Duration::from_millis(50),
+            concurrency: 4,
+        },
         ..EngineConfig::default()
     }
 }

@@ -7,7 +7,8 @@ use super::openapi::FlowPatch;
 use super::query::Params;
 use super::{merge_patch, reply};
 use crate::AppState;
-use crate::store::FlowQuery;
+use crate::monitor::webhook::secret;
+use crate::store::{FlowQuery, SecretEdit};
 use crate::validate;
 use scraper_common::{
     DataResponse, ErrorBody, Flow, FlowInput, FlowMode, FlowStatus, ListResponse, MessageResponse,
@@ -68,7 +69,15 @@ pub async fn create(state: AppState, _: Principal, body: Value) -> Result<Respon
     let input: FlowInput = parse(body)?;
     validate::flow(&input)?;
     validate::schedule(&input, state.engine.config().min_schedule_interval)?;
-    let flow = state.store.create_flow(&input).await?;
+    if let Some(url) = &input.webhook_url {
+        super::webhooks::check_target(&state, url).await?;
+    }
+    let secret = input.webhook_url.as_ref().map(|_| secret::generate());
+    let mut flow = state.store.create_flow(&input, secret.as_deref()).await?;
+    // The one time the whole secret is shown.
+    if secret.is_some() {
+        flow.webhook_secret = secret;
+    }
     Ok(reply::created(flow))
 }
 
@@ -90,7 +99,7 @@ const REQUIRED: [&str; 4] = ["name", "url", "mode", "status"];
 /// Fields the server keeps. A patch may carry them (a flow read, edited and
 /// sent back) as long as they hold what they hold now; a change is refused,
 /// not ignored.
-const SERVER_OWNED: [&str; 8] = [
+const SERVER_OWNED: [&str; 10] = [
     "id",
     "successRate",
     "totalRuns",
@@ -99,6 +108,8 @@ const SERVER_OWNED: [&str; 8] = [
     "createdAt",
     "updatedAt",
     "runs",
+    "webhookSecret",
+    "webhookDisabled",
 ];
 
 /// Update a flow: a JSON merge patch (RFC 7396) of its editable fields. The
@@ -148,8 +159,27 @@ pub async fn update(
         let status = input.status.take().unwrap_or(current.status);
         validate::flow(&input)?;
         validate::schedule(&input, state.engine.config().min_schedule_interval)?;
+        if let Some(url) = &input.webhook_url
+            && current.webhook_url.as_ref() != Some(url)
+        {
+            super::webhooks::check_target(&state, url).await?;
+        }
+        let secret = match (&current.webhook_url, &input.webhook_url) {
+            (None, Some(_)) => SecretEdit::New(secret::generate()),
+            (Some(_), None) => SecretEdit::Clear,
+            _ => SecretEdit::Keep,
+        };
+        // Setting webhookUrl again resumes deliveries a 410 stopped.
+        let resume = fields.get("webhookUrl").is_some_and(|v| !v.is_null());
         let seen = current.updated_at.timestamp_millis();
-        if let Some(flow) = state.store.replace_flow(&id, &input, status, seen).await? {
+        let replaced = state
+            .store
+            .replace_flow(&id, &input, status, seen, &secret, resume)
+            .await?;
+        if let Some(mut flow) = replaced {
+            if let SecretEdit::New(secret) = secret {
+                flow.webhook_secret = Some(secret);
+            }
             return Ok(reply::data(flow));
         }
     }
@@ -214,7 +244,7 @@ async fn find(state: &AppState, id: &str) -> Result<Flow, ApiError> {
     state.store.flow(id).await?.ok_or_else(|| not_found(id))
 }
 
-fn not_found(id: &str) -> ApiError {
+pub(super) fn not_found(id: &str) -> ApiError {
     ApiError::not_found(format!("no flow with id `{id}`"))
 }
 
@@ -239,6 +269,12 @@ fn editable(flow: &Flow) -> Value {
     }
     if let Some(timezone) = &flow.timezone {
         map.insert("timezone".into(), json!(timezone));
+    }
+    if let Some(monitor) = &flow.monitor {
+        map.insert("monitor".into(), json!(monitor));
+    }
+    if let Some(url) = &flow.webhook_url {
+        map.insert("webhookUrl".into(), json!(url));
     }
     doc
 }

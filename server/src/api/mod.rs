@@ -4,6 +4,7 @@
 
 mod auth;
 mod body;
+mod changes;
 pub mod cors;
 mod csv;
 mod error;
@@ -20,6 +21,7 @@ pub mod rate_limit;
 mod reply;
 mod run_data;
 mod runs;
+mod webhooks;
 
 pub use body::MAX_BODY_BYTES;
 pub use error::ApiError;
@@ -147,6 +149,33 @@ pub fn routes(app: &AppState) -> BoxedFilter<(Response,)> {
         .and(with(Scope::KeysWrite))
         .then(keys::revoke);
 
+    let flows_changes = warp::path!("api" / "flows" / String / "changes")
+        .and(warp::get())
+        .and(with(Scope::RunsRead))
+        .and(query::pairs())
+        .then(changes::of_flow);
+    let flows_deliveries = warp::path!("api" / "flows" / String / "deliveries")
+        .and(warp::get())
+        .and(with(Scope::FlowsRead))
+        .and(query::pairs())
+        .then(webhooks::deliveries);
+    let flows_rotate = warp::path!("api" / "flows" / String / "webhook" / "rotate")
+        .and(warp::post())
+        .and(with(Scope::FlowsWrite))
+        .then(webhooks::rotate);
+    let redeliver = warp::path!("api" / "deliveries" / String / "redeliver")
+        .and(warp::post())
+        .and(with(Scope::FlowsWrite))
+        .then(webhooks::redeliver);
+    let monitors = flows_changes
+        .or(flows_deliveries)
+        .unify()
+        .or(flows_rotate)
+        .unify()
+        .or(redeliver)
+        .unify()
+        .boxed();
+
     let flows = flows_list
         .or(flows_create)
         .unify()
@@ -177,6 +206,11 @@ pub fn routes(app: &AppState) -> BoxedFilter<(Response,)> {
         .and(with(Scope::RunsRead))
         .and(query::pairs())
         .then(export::items);
+    let runs_changes = warp::path!("api" / "runs" / String / "changes")
+        .and(warp::get())
+        .and(with(Scope::RunsRead))
+        .and(query::pairs())
+        .then(changes::of_run);
     let runs = runs_list
         .or(runs_create)
         .unify()
@@ -189,6 +223,8 @@ pub fn routes(app: &AppState) -> BoxedFilter<(Response,)> {
         .or(runs_stream)
         .unify()
         .or(runs_items)
+        .unify()
+        .or(runs_changes)
         .unify()
         .boxed();
     let keys = keys_list
@@ -204,6 +240,8 @@ pub fn routes(app: &AppState) -> BoxedFilter<(Response,)> {
         .or(extract)
         .unify()
         .or(keys)
+        .unify()
+        .or(monitors)
         .unify()
         .map(respond)
         .or(docs_routes())

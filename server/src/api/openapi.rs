@@ -4,7 +4,7 @@
 //! from files compiled into the binary.
 
 use super::error::ApiError;
-use super::{export, extract, flows, keys, run_data, runs};
+use super::{changes, export, extract, flows, keys, run_data, runs, webhooks};
 use scraper_common::ErrorBody;
 use serde_json::Value;
 use serde_json::json;
@@ -37,9 +37,11 @@ const KEY_SCHEME: &str = "apiKey";
         run_data::logs, run_data::stream, export::items,
         extract::extract,
         keys::list, keys::create, keys::revoke,
+        changes::of_run, changes::of_flow,
+        webhooks::deliveries, webhooks::redeliver, webhooks::rotate,
         super::metrics_route, super::docs_routes,
     ),
-    components(schemas(ErrorBody, ExportFormat)),
+    components(schemas(ErrorBody, ExportFormat, scraper_common::WebhookMessage)),
     modifiers(&Common),
     security(("apiKey" = [])),
     tags(
@@ -47,6 +49,7 @@ const KEY_SCHEME: &str = "apiKey";
         (name = "runs", description = "Executions of a flow, their logs and items"),
         (name = "extract", description = "One-shot extraction without a flow"),
         (name = "keys", description = "API keys"),
+        (name = "monitors", description = "What monitors' runs changed, and the webhooks that tell (Standard Webhooks v1; bodies are `WebhookMessage`)"),
         (name = "server", description = "The server itself: metrics and this document, no key needed"),
     ),
 )]
@@ -146,6 +149,10 @@ const LINKS: &[(&str, &str, &str, Uses)] = &[
     ("createRun", "201", "streamRunLogs", Uses::PathId),
     ("createRun", "201", "getRunItems", Uses::PathId),
     ("createKey", "201", "revokeKey", Uses::PathId),
+    ("createRun", "201", "getRunChanges", Uses::PathId),
+    ("createFlow", "201", "getFlowChanges", Uses::PathId),
+    ("createFlow", "201", "listDeliveries", Uses::PathId),
+    ("createFlow", "201", "rotateWebhookSecret", Uses::PathId),
 ];
 
 /// An answer in the error envelope.
@@ -209,6 +216,11 @@ pub struct FlowPatch {
     schedule: Option<String>,
     /// IANA time zone of a cron schedule; `null` is UTC.
     timezone: Option<String>,
+    /// How runs are compared and what is worth a notification; `null` removes it.
+    monitor: Option<scraper_common::MonitorSettings>,
+    /// Where the flow's events are POSTed; setting it (again) resumes
+    /// deliveries a 410 stopped; `null` removes the webhook and its secret.
+    webhook_url: Option<String>,
 }
 
 /// The JSON form of a run's items.

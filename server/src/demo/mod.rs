@@ -8,7 +8,7 @@ pub mod watch;
 
 use crate::AppState;
 use crate::net::PrivateNetworks;
-use crate::store;
+use crate::store::{self, SecretEdit};
 use ipnet::IpNet;
 use scraper_common::{FieldType, FlowInput, FlowStatus, OutputSchema, Step, StepType, Trigger};
 use serde_json::{Map, Value, json};
@@ -82,6 +82,8 @@ pub fn flows(base: &str) -> Vec<FlowInput> {
             ])),
             schedule: None,
             timezone: None,
+            monitor: None,
+            webhook_url: None,
         },
         FlowInput {
             name: "Demo: price list".into(),
@@ -110,6 +112,8 @@ pub fn flows(base: &str) -> Vec<FlowInput> {
             ])),
             schedule: None,
             timezone: None,
+            monitor: None,
+            webhook_url: None,
         },
         FlowInput {
             name: "Demo: price watch".into(),
@@ -135,6 +139,8 @@ pub fn flows(base: &str) -> Vec<FlowInput> {
             ])),
             schedule: Some("every 1m".into()),
             timezone: None,
+            monitor: None,
+            webhook_url: None,
         },
         FlowInput {
             name: "Demo: broken layout".into(),
@@ -160,6 +166,8 @@ pub fn flows(base: &str) -> Vec<FlowInput> {
             ])),
             schedule: None,
             timezone: None,
+            monitor: None,
+            webhook_url: None,
         },
     ]
 }
@@ -240,15 +248,24 @@ pub async fn seed(state: &AppState, base: &str) -> store::Result<()> {
                     output_schema: flow.output_schema,
                     schedule: flow.schedule,
                     timezone: flow.timezone,
+                    monitor: flow.monitor,
+                    webhook_url: flow.webhook_url,
                 };
                 let seen = flow.updated_at.timestamp_millis();
                 // A concurrent edit wins; the next start moves it.
                 store
-                    .replace_flow(&flow.id, &moved, flow.status, seen)
+                    .replace_flow(
+                        &flow.id,
+                        &moved,
+                        flow.status,
+                        seen,
+                        &SecretEdit::Keep,
+                        false,
+                    )
                     .await?;
             }
             None => {
-                let flow = store.create_flow(&input).await?;
+                let flow = store.create_flow(&input, None).await?;
                 store.create_run(&flow.id, Trigger::Api).await?;
                 state.engine.wake();
             }

@@ -3,7 +3,7 @@
 
 use super::failure::{self, Cause};
 use super::log::RunLog;
-use super::plan::{self, ExtractRule, Source};
+use super::plan::{self, ExtractRule, Source, Take};
 use super::sink::ItemSink;
 use crate::crawl::{self, CrawlEvent, CrawlSettings};
 use crate::extract;
@@ -49,6 +49,8 @@ pub struct Ctx {
     pub store: Store,
     pub metrics: Arc<crate::prometheus::Metrics>,
     pub http: reqwest::Client,
+    /// The same URL policy, following no redirect: for webhooks.
+    pub webhook_http: reqwest::Client,
     pub policy: Arc<UrlPolicy>,
     pub fetch: FetchOptions,
     pub prices: Prices,
@@ -453,9 +455,22 @@ fn extract_page(
     let mut items = Vec::new();
     let mut uncoerced = 0;
     for rule in rules.iter().filter(|rule| rule.applies_to(url)) {
-        let out = extract::extract_document(&doc, url, &rule.spec);
-        uncoerced += out.uncoerced as u64;
-        items.extend(out.items);
+        match &rule.take {
+            Take::Records(spec) => {
+                let out = extract::extract_document(&doc, url, spec);
+                uncoerced += out.uncoerced as u64;
+                items.extend(out.items);
+            }
+            Take::Text(selector) => {
+                let mut item = Map::new();
+                item.insert("url".into(), Value::from(url.as_str()));
+                item.insert(
+                    "text".into(),
+                    Value::from(extract::page_text(&doc, selector.as_ref())),
+                );
+                items.push(item);
+            }
+        }
     }
     let next = next.and_then(|selector| {
         doc.select(selector)

@@ -70,7 +70,7 @@ mod tests {
             .await
             .unwrap();
         let flow = store
-            .create_flow(&FlowInput::new("f", "https://example.com/"))
+            .create_flow(&FlowInput::new("f", "https://example.com/"), None)
             .await
             .unwrap();
         let run = store

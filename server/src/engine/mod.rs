@@ -11,8 +11,9 @@ mod sink;
 
 pub use execute::{Ctx, Outcome, Prices};
 
+use crate::monitor::webhook::WebhookConfig;
 use crate::store::Claimed;
-use scraper_common::{FailureReason, LogLevel, RunStatus};
+use scraper_common::{FailureReason, Flow, FlowMode, LogLevel, RunStatus};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -41,6 +42,10 @@ pub struct EngineConfig {
     pub schedule_poll: Duration,
     /// Schedules firing more often than this are refused.
     pub min_schedule_interval: Duration,
+    /// Runs of a monitor (or scheduled flow) that keep their items and logs,
+    /// unless its `monitor.keepRuns` says otherwise (`--keep-runs`).
+    pub keep_runs: u32,
+    pub webhooks: WebhookConfig,
 }
 
 impl Default for EngineConfig {
@@ -56,6 +61,8 @@ impl Default for EngineConfig {
             log_cap: 10_000,
             schedule_poll: Duration::from_secs(1),
             min_schedule_interval: Duration::from_secs(60),
+            keep_runs: 100,
+            webhooks: WebhookConfig::default(),
         }
     }
 }
@@ -131,6 +138,11 @@ impl Engine {
         tasks.spawn(crate::monitor::scheduler::run(
             self.clone(),
             self.inner.ctx.store.clone(),
+            self.inner.shutdown.clone(),
+        ));
+        tasks.spawn(crate::monitor::webhook::deliver::run(
+            self.inner.ctx.clone(),
+            self.inner.config.webhooks.clone(),
             self.inner.shutdown.clone(),
         ));
         for i in 0..self.inner.config.workers {
@@ -222,14 +234,20 @@ async fn run(inner: &Arc<Inner>, worker: &str, claimed: Claimed) {
         })
     };
 
-    let result = match store.flow(&claimed.flow_id).await {
-        Ok(Some(flow)) => execute::execute(&inner.ctx, &claimed.id, &flow, &token).await,
-        Ok(None) => Ok(Outcome {
-            status: RunStatus::Failed,
-            failure_reason: Some(FailureReason::Internal),
-            error: Some("its flow was deleted".into()),
-        }),
-        Err(e) => Err(e),
+    let (flow, result) = match store.flow(&claimed.flow_id).await {
+        Ok(Some(flow)) => {
+            let result = execute::execute(&inner.ctx, &claimed.id, &flow, &token).await;
+            (Some(flow), result)
+        }
+        Ok(None) => (
+            None,
+            Ok(Outcome {
+                status: RunStatus::Failed,
+                failure_reason: Some(FailureReason::Internal),
+                error: Some("its flow was deleted".into()),
+            }),
+        ),
+        Err(e) => (None, Err(e)),
     };
     heartbeat.abort();
     inner.running.lock().expect("lock").remove(&claimed.id);
@@ -260,12 +278,19 @@ async fn run(inner: &Arc<Inner>, worker: &str, claimed: Claimed) {
     if outcome.status == RunStatus::Cancelled {
         return;
     }
+    let changes = match &flow {
+        Some(flow) if flow.mode == FlowMode::Monitor && outcome.status == RunStatus::Completed => {
+            detect_changes(inner, &claimed.id, flow).await
+        }
+        _ => None,
+    };
     let recorded = store
-        .finish_run(
+        .finish_run_with_changes(
             &claimed.id,
             outcome.status,
             outcome.failure_reason,
             outcome.error.as_deref(),
+            changes.as_ref(),
         )
         .await;
     match recorded {
@@ -276,6 +301,9 @@ async fn run(inner: &Arc<Inner>, worker: &str, claimed: Claimed) {
                 .run_finished(outcome.status, outcome.failure_reason);
             if let Err(e) = store.mark_flow_after_run(&claimed.id, outcome.status).await {
                 tracing::error!(run = %claimed.id, error = %e, "updating the flow's status");
+            }
+            if let Some(flow) = &flow {
+                prune(inner, flow).await;
             }
         }
         Ok(false) => {}
@@ -289,5 +317,55 @@ async fn run(inner: &Arc<Inner>, worker: &str, claimed: Claimed) {
                 )
                 .await;
         }
+    }
+}
+
+/// What a monitor's completed run changed, with a line in its log; `None`
+/// (and the reason in the log) when the comparison could not be made: the
+/// run still completes, and the next one compares with it.
+async fn detect_changes(
+    inner: &Arc<Inner>,
+    run_id: &str,
+    flow: &Flow,
+) -> Option<crate::store::RecordedChanges> {
+    let store = &inner.ctx.store;
+    match crate::monitor::detect::detect(store, flow, run_id).await {
+        Ok(changes) => {
+            let line = crate::monitor::detect::summary(&changes);
+            if let Err(e) = store.append_log(run_id, LogLevel::Info, &line).await {
+                tracing::warn!(run = %run_id, error = %e, "logging a run's changes");
+            }
+            Some(changes)
+        }
+        Err(e) => {
+            tracing::error!(run = %run_id, error = %e, "comparing a monitor's run with the previous one");
+            let _ = store
+                .append_log(
+                    run_id,
+                    LogLevel::Error,
+                    "Changes: could not compare with the previous run (a database error; the server log has it)",
+                )
+                .await;
+            None
+        }
+    }
+}
+
+/// Retention, for monitors and scheduled flows (whose history grows by
+/// itself): runs beyond the newest `keepRuns` lose their items and logs.
+async fn prune(inner: &Arc<Inner>, flow: &Flow) {
+    if flow.mode != FlowMode::Monitor && flow.schedule.is_none() {
+        return;
+    }
+    let keep = flow
+        .monitor
+        .as_ref()
+        .and_then(|m| m.keep_runs)
+        .unwrap_or(inner.config.keep_runs)
+        .max(1);
+    match inner.ctx.store.prune_runs(&flow.id, keep).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(flow = %flow.id, runs = n, keep, "pruned old runs' items and logs"),
+        Err(e) => tracing::warn!(flow = %flow.id, error = %e, "pruning old runs"),
     }
 }

@@ -5,7 +5,7 @@ use crate::crawl::CrawlSettings;
 use crate::extract::{self, CompiledSpec, ExtractSpec, FieldSelector};
 use indexmap::IndexMap;
 use regex::Regex;
-use scraper_common::{Flow, FlowMode, OutputSchema, Step, StepType};
+use scraper_common::{Flow, FlowMode, MonitorSettings, OutputSchema, Step, StepType};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -33,7 +33,16 @@ pub enum Source {
 pub struct ExtractRule {
     /// Only pages whose absolute URL this pattern finds something in.
     pub pages: Option<Regex>,
-    pub spec: CompiledSpec,
+    pub take: Take,
+}
+
+#[derive(Debug)]
+pub enum Take {
+    /// Records, by the extraction engine.
+    Records(CompiledSpec),
+    /// A text monitor's one record per page: `{"url", "text"}`, the text of
+    /// the selector's matches, else of the page's main content.
+    Text(Option<scraper::Selector>),
 }
 
 impl ExtractRule {
@@ -110,6 +119,7 @@ pub fn plan(
     mode: FlowMode,
     steps: &[Step],
     schema: Option<&OutputSchema>,
+    monitor: Option<&MonitorSettings>,
 ) -> Result<Plan, PlanError> {
     if mode == FlowMode::Interact {
         return Err(PlanError::Unsupported(
@@ -193,7 +203,10 @@ pub fn plan(
                     fields: s.fields,
                 };
                 let spec = extract::compile(&spec).map_err(|e| format!("steps[{i}].{e}"))?;
-                extracts.push(ExtractRule { pages, spec });
+                extracts.push(ExtractRule {
+                    pages,
+                    take: Take::Records(spec),
+                });
             }
             StepType::Click
             | StepType::Type
@@ -207,14 +220,41 @@ pub fn plan(
             }
         }
     }
-    if extracts.is_empty() {
+    let selector = monitor.and_then(|m| m.selector.as_deref());
+    let watches_text = watches_text(mode, steps, schema);
+    if let Some(css) = selector
+        && !watches_text
+    {
+        return Err(format!(
+            "monitor.selector: `{css}` picks the text a monitor without records watches; \
+             this flow extracts records (an outputSchema or an extract step), which are \
+             compared instead: remove one or the other"
+        )
+        .into());
+    }
+    if watches_text {
+        // A monitor without a record schema watches each page's text.
+        let selector = selector
+            .map(|css| {
+                scraper::Selector::parse(css)
+                    .map_err(|_| format!("monitor.selector: `{css}` is not a valid CSS selector"))
+            })
+            .transpose()?;
+        extracts.push(ExtractRule {
+            pages: None,
+            take: Take::Text(selector),
+        });
+    } else if extracts.is_empty() {
         // A flow without an extract step extracts from every page with its schema.
         let spec = ExtractSpec {
             schema: schema.cloned(),
             ..ExtractSpec::default()
         };
         let spec = extract::compile(&spec).map_err(|e| format!("outputSchema: {}", e.message))?;
-        extracts.push(ExtractRule { pages: None, spec });
+        extracts.push(ExtractRule {
+            pages: None,
+            take: Take::Records(spec),
+        });
     }
     Ok(Plan {
         source: source.unwrap_or(Source::Page {
@@ -224,6 +264,14 @@ pub fn plan(
     })
 }
 
+/// Whether a flow is a monitor of text rather than of records: a monitor
+/// with neither an output schema nor an extract step.
+pub fn watches_text(mode: FlowMode, steps: &[Step], schema: Option<&OutputSchema>) -> bool {
+    mode == FlowMode::Monitor
+        && schema.is_none()
+        && !steps.iter().any(|s| s.kind == StepType::Extract)
+}
+
 /// The plan of a stored flow.
 pub fn of_flow(flow: &Flow) -> Result<Plan, PlanError> {
     plan(
@@ -231,5 +279,6 @@ pub fn of_flow(flow: &Flow) -> Result<Plan, PlanError> {
         flow.mode,
         &flow.steps,
         flow.output_schema.as_ref(),
+        flow.monitor.as_ref(),
     )
 }

@@ -76,6 +76,31 @@ pub fn extract_document(html: &Html, base: &Url, spec: &CompiledSpec) -> Extract
     }
 }
 
+/// The text a monitor watches on a page, one block per line: with
+/// `selector`, the text of every element it matches; else the page's main
+/// content (`<main>` or `role=main`, else the body without its navigation,
+/// header, footer and asides).
+pub fn page_text(html: &Html, selector: Option<&scraper::Selector>) -> String {
+    if let Some(selector) = selector {
+        let parts: Vec<String> = html
+            .select(selector)
+            .map(|el| text::element_lines(el, |_| false))
+            .filter(|t| !t.is_empty())
+            .collect();
+        return parts.join("\n");
+    }
+    let main = scraper::Selector::parse("main, [role=main]").expect("a valid selector");
+    if let Some(el) = html.select(&main).next() {
+        return text::element_lines(el, |_| false);
+    }
+    let chrome = |name: &str| matches!(name, "nav" | "header" | "footer" | "aside");
+    let body = scraper::Selector::parse("body").expect("a valid selector");
+    match html.select(&body).next() {
+        Some(el) => text::element_lines(el, chrome),
+        None => text::element_lines(html.root_element(), chrome),
+    }
+}
+
 /// What [`compile`] infers from instructions alone, for showing a user the
 /// fields before a run.
 pub fn infer_schema(instructions: &str) -> Schema {

@@ -156,6 +156,43 @@ pub(crate) fn element_text(el: ElementRef<'_>) -> String {
     buf.s.trim_end().to_string()
 }
 
+/// The visible text under `el` one block per line (blocks start lines,
+/// whitespace inside a line collapses, empty lines go), leaving out the
+/// elements `skip` names: what a person reads, in the shape a line diff
+/// compares.
+pub(crate) fn element_lines(el: ElementRef<'_>, skip: impl Fn(&str) -> bool) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = TextBuf::default();
+    let mut end_line = |line: &mut TextBuf| {
+        let text = line.s.trim();
+        if !text.is_empty() {
+            lines.push(text.to_string());
+        }
+        line.s.clear();
+    };
+    walk(el, |step| {
+        match step {
+            Step::Open(e) => {
+                if is_invisible(e.value()) || skip(e.value().name()) {
+                    return false;
+                }
+                if is_block(e.value().name()) {
+                    end_line(&mut line);
+                }
+            }
+            Step::Close(e) => {
+                if is_block(e.value().name()) {
+                    end_line(&mut line);
+                }
+            }
+            Step::Text(t) => line.push_text(t),
+        }
+        true
+    });
+    end_line(&mut line);
+    lines.join("\n")
+}
+
 /// Collapses whitespace runs to one space and trims (for attribute values and
 /// JSON strings, which do not come through the tree walk).
 pub(crate) fn normalize(s: &str) -> String {
@@ -204,6 +241,26 @@ mod tests {
         for (input, expected) in samples {
             assert_eq!(normalize(input), expected, "{input:?}");
         }
+    }
+
+    #[test]
+    fn lines_follow_blocks_and_skip_what_is_asked() {
+        let doc = Html::parse_document(
+            "<body><nav>Home | Shop</nav><h1>Lamp</h1><p>Price: <b>$12</b>\n  today</p>\
+             <ul><li>In stock</li><li> </li></ul><footer>(c) 2026</footer></body>",
+        );
+        let body = doc
+            .select(&Selector::parse("body").unwrap())
+            .next()
+            .unwrap();
+        assert_eq!(
+            element_lines(body, |name| matches!(name, "nav" | "footer")),
+            "Lamp\nPrice: $12 today\nIn stock"
+        );
+        assert_eq!(
+            element_lines(body, |_| false),
+            "Home | Shop\nLamp\nPrice: $12 today\nIn stock\n(c) 2026"
+        );
     }
 
     #[test]

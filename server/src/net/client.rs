@@ -22,7 +22,9 @@ pub struct ClientOptions {
     /// Whole request, body included.
     pub timeout: Duration,
     pub connect_timeout: Duration,
-    pub max_redirects: usize,
+    /// Redirects followed (each hop checked); `None`: a 3xx is the answer
+    /// (webhooks, whose receivers must not send a delivery elsewhere).
+    pub max_redirects: Option<usize>,
 }
 
 impl Default for ClientOptions {
@@ -31,7 +33,7 @@ impl Default for ClientOptions {
             user_agent: DEFAULT_USER_AGENT.to_string(),
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            max_redirects: DEFAULT_MAX_REDIRECTS,
+            max_redirects: Some(DEFAULT_MAX_REDIRECTS),
         }
     }
 }
@@ -80,7 +82,10 @@ pub fn build_client_with_resolver(
         .no_proxy()
         .dns_resolver(resolver)
         .connector_layer(ConnectGuardLayer::new(policy.clone()))
-        .redirect(redirect_policy(policy, opts.max_redirects))
+        .redirect(match opts.max_redirects {
+            Some(max) => redirect_policy(policy, max),
+            None => redirect::Policy::none(),
+        })
         .build()
 }
 

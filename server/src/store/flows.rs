@@ -8,7 +8,8 @@ use scraper_common::{Flow, FlowInput, FlowMode, FlowStatus};
 /// runs come, finish and go: see migration 0004).
 const SELECT: &str = "SELECT f.id, f.name, f.description, f.url, f.mode, f.status, f.steps, \
     f.output_schema, f.created_at, f.updated_at, f.total_runs, f.completed_runs, \
-    f.failed_runs, f.last_run_at, f.schedule, f.timezone, f.next_run_at FROM flows f";
+    f.failed_runs, f.last_run_at, f.schedule, f.timezone, f.next_run_at, f.monitor, \
+    f.webhook_url, f.webhook_secret, f.webhook_disabled FROM flows f";
 
 #[derive(sqlx::FromRow)]
 struct FlowRow {
@@ -29,6 +30,10 @@ struct FlowRow {
     schedule: Option<String>,
     timezone: Option<String>,
     next_run_at: Option<i64>,
+    monitor: Option<String>,
+    webhook_url: Option<String>,
+    webhook_secret: Option<String>,
+    webhook_disabled: Option<String>,
 }
 
 impl FlowRow {
@@ -56,6 +61,14 @@ impl FlowRow {
             total_runs: self.total_runs as u64,
             last_run_at: self.last_run_at.map(from_millis),
             next_run_at: self.next_run_at.map(from_millis),
+            monitor: match &self.monitor {
+                Some(text) => Some(serde_json::from_str(text).map_err(|e| corrupt(e.to_string()))?),
+                None => None,
+            },
+            webhook_url: self.webhook_url,
+            // Shown whole only in the answer that made it.
+            webhook_secret: self.webhook_secret.as_deref().map(mask_secret),
+            webhook_disabled: self.webhook_disabled,
             schedule: self.schedule,
             timezone: self.timezone,
             created_at: from_millis(self.created_at),
@@ -96,29 +109,58 @@ const LISTING: Listing = Listing {
     order_by: "f.created_at DESC, f.id DESC",
 };
 
-/// The JSON texts a flow's structured columns hold.
-fn json_columns(input: &FlowInput) -> (String, Option<String>) {
+/// `whsec_****` and the secret's last four characters.
+pub fn mask_secret(secret: &str) -> String {
+    let tail: String = secret
+        .chars()
+        .rev()
+        .take(4)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    format!("whsec_****{tail}")
+}
+
+/// What a write does to a flow's webhook secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretEdit {
+    Keep,
+    /// A webhook was set where there was none: its new secret.
+    New(String),
+    /// The webhook was removed.
+    Clear,
+}
+
+/// The JSON texts a flow's structured columns hold: steps, schema, monitor.
+fn json_columns(input: &FlowInput) -> (String, Option<String>, Option<String>) {
     let steps = serde_json::to_string(&input.steps).expect("steps serialize");
     let schema = input
         .output_schema
         .as_ref()
         .map(|s| serde_json::to_string(s).expect("schema serializes"));
-    (steps, schema)
+    let monitor = input
+        .monitor
+        .as_ref()
+        .map(|m| serde_json::to_string(m).expect("monitor settings serialize"));
+    (steps, schema, monitor)
 }
 
 impl Store {
-    /// Stores a validated flow; `status` defaults to `draft`.
-    pub async fn create_flow(&self, input: &FlowInput) -> Result<Flow> {
-        let (steps, schema) = json_columns(input);
+    /// Stores a validated flow; `status` defaults to `draft`. `secret`
+    /// signs its webhook, when it has one.
+    pub async fn create_flow(&self, input: &FlowInput, secret: Option<&str>) -> Result<Flow> {
+        let (steps, schema, monitor) = json_columns(input);
         let status = input.status.unwrap_or(FlowStatus::Draft);
         let now = now_ms();
         let next = first_tick(input, status, now);
-        let (pool, steps, schema) = (&self.pool, &steps, &schema);
+        let (pool, steps, schema, monitor) = (&self.pool, &steps, &schema, &monitor);
         let id = ids::insert_with_fresh_id("flow", |id| async move {
             sqlx::query(
                 "INSERT INTO flows (id, name, description, url, mode, status, steps, \
-                 output_schema, created_at, updated_at, schedule, timezone, next_run_at) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 output_schema, created_at, updated_at, schedule, timezone, next_run_at, \
+                 monitor, webhook_url, webhook_secret) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(&id)
             .bind(&input.name)
@@ -133,6 +175,9 @@ impl Store {
             .bind(&input.schedule)
             .bind(&input.timezone)
             .bind(next)
+            .bind(monitor)
+            .bind(&input.webhook_url)
+            .bind(secret)
             .execute(pool)
             .await?;
             Ok(id)
@@ -180,14 +225,23 @@ impl Store {
     /// Replaces a flow's editable fields, but only if nobody else changed it
     /// since `seen_updated_at` (read-modify-write of a merge patch). `Ok(None)`
     /// means it changed (or is gone): read again and retry.
+    /// `secret` says what becomes of the webhook secret; `resume` clears a
+    /// webhook disabled by a 410 (the user set `webhookUrl` again).
     pub async fn replace_flow(
         &self,
         id: &str,
         input: &FlowInput,
         status: FlowStatus,
         seen_updated_at: i64,
+        secret: &SecretEdit,
+        resume: bool,
     ) -> Result<Option<Flow>> {
-        let (steps, schema) = json_columns(input);
+        let (steps, schema, monitor) = json_columns(input);
+        let (keep_secret, new_secret) = match secret {
+            SecretEdit::Keep => (true, None),
+            SecretEdit::New(secret) => (false, Some(secret.as_str())),
+            SecretEdit::Clear => (false, None),
+        };
         // updatedAt must move even when two writes fall in one millisecond.
         let now = now_ms().max(seen_updated_at + 1);
         // The next tick stays while the flow stays active on the same
@@ -198,7 +252,12 @@ impl Store {
              next_run_at = CASE WHEN status IN ('active', 'error') AND ? IN ('active', 'error') \
                  AND schedule IS ? \
                  AND timezone IS ? AND next_run_at IS NOT NULL THEN next_run_at ELSE ? END, \
-             status = ?, steps = ?, output_schema = ?, schedule = ?, timezone = ?, updated_at = ? \
+             status = ?, steps = ?, output_schema = ?, schedule = ?, timezone = ?, updated_at = ?, \
+             monitor = ?, webhook_url = ?, \
+             webhook_secret = CASE WHEN ? THEN webhook_secret ELSE ? END, \
+             webhook_old_secret = CASE WHEN ? THEN webhook_old_secret END, \
+             webhook_old_secret_until = CASE WHEN ? THEN webhook_old_secret_until END, \
+             webhook_disabled = CASE WHEN ? OR ? IS NULL THEN NULL ELSE webhook_disabled END \
              WHERE id = ? AND updated_at = ?",
         )
         .bind(&input.name)
@@ -215,6 +274,14 @@ impl Store {
         .bind(&input.schedule)
         .bind(&input.timezone)
         .bind(now)
+        .bind(monitor)
+        .bind(&input.webhook_url)
+        .bind(keep_secret)
+        .bind(new_secret)
+        .bind(keep_secret)
+        .bind(keep_secret)
+        .bind(resume)
+        .bind(&input.webhook_url)
         .bind(id)
         .bind(seen_updated_at)
         .execute(&self.pool)

@@ -3,6 +3,7 @@
 //! One file per table, and `listing` for the paged lists; nothing outside
 //! this module writes SQL or sees the database driver's types.
 
+mod changes;
 mod flows;
 mod ids;
 mod items;
@@ -10,15 +11,19 @@ mod keys;
 mod listing;
 mod logs;
 mod queue;
+mod retention;
 mod runs;
 mod schedules;
+mod webhooks;
 
-pub use flows::FlowQuery;
+pub use changes::{ChangeQuery, RecordedChanges};
+pub use flows::{FlowQuery, SecretEdit, mask_secret};
 pub use items::{ITEM_PAGE, ItemPages};
 pub use keys::{KeyRecord, NewKeyRecord, mask};
 pub use queue::{Claimed, Progress};
-pub use runs::{PREVIEW_ITEMS, RunQuery};
+pub use runs::{PREVIEW_CHANGES, PREVIEW_ITEMS, RunQuery};
 pub use schedules::{Due, Fired};
+pub use webhooks::{AttemptEnd, DueDelivery, WebhookTarget};
 
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

@@ -1,16 +1,23 @@
+use super::changes::{self, RecordedChanges};
 use super::listing::Listing;
 use super::{Result, Store, StoreError, ids, logs, now_ms};
 use scraper_common::time::from_millis;
-use scraper_common::{FailureReason, LogLevel, Run, RunDetail, RunStatus, Trigger};
+use scraper_common::{
+    ChangeCounts, FailureReason, LogLevel, Run, RunChanges, RunDetail, RunStatus, Trigger,
+};
 use serde_json::{Map, Value};
 
 const SELECT: &str = "SELECT r.id, r.flow_id, f.name AS flow_name, r.status, r.trigger, \
     r.created_at, r.started_at, r.finished_at, r.pages_fetched, r.pages_failed, \
-    r.items_extracted, r.bytes_downloaded, r.cost, r.failure_reason, r.error \
-    FROM runs r JOIN flows f ON f.id = r.flow_id";
+    r.items_extracted, r.bytes_downloaded, r.cost, r.failure_reason, r.error, r.changes, \
+    r.pruned_at FROM runs r JOIN flows f ON f.id = r.flow_id";
 
 /// How many items `GET /api/runs/:id` shows as `outputPreview`.
 pub const PREVIEW_ITEMS: i64 = 10;
+
+/// How many changes of each kind a run read alone shows (all of them are
+/// paged by `GET /api/runs/:id/changes`).
+pub const PREVIEW_CHANGES: i64 = 100;
 
 #[derive(sqlx::FromRow)]
 struct RunRow {
@@ -29,6 +36,8 @@ struct RunRow {
     cost: f64,
     failure_reason: Option<String>,
     error: Option<String>,
+    changes: Option<String>,
+    pruned_at: Option<i64>,
 }
 
 impl RunRow {
@@ -60,6 +69,15 @@ impl RunRow {
                 .transpose()
                 .map_err(corrupt)?,
             error: self.error,
+            changes: match &self.changes {
+                Some(text) => Some(RunChanges {
+                    counts: serde_json::from_str::<ChangeCounts>(text)
+                        .map_err(|e| corrupt(e.to_string()))?,
+                    ..RunChanges::default()
+                }),
+                None => None,
+            },
+            pruned_at: self.pruned_at.map(from_millis),
             id: self.id,
             flow_id: self.flow_id,
             flow_name: self.flow_name,
@@ -131,9 +149,15 @@ impl Store {
 
     /// A run with all its logs and its first items.
     pub async fn run_detail(&self, id: &str) -> Result<Option<RunDetail>> {
-        let Some(run) = self.run(id).await? else {
+        let Some(mut run) = self.run(id).await? else {
             return Ok(None);
         };
+        if let Some(changes) = run.changes.take() {
+            run.changes = Some(
+                self.run_changes_preview(id, changes.counts, PREVIEW_CHANGES)
+                    .await?,
+            );
+        }
         let logs = self.logs_after(id, 0).await?;
         let texts: Vec<String> =
             sqlx::query_scalar("SELECT data FROM run_items WHERE run_id = ? ORDER BY seq LIMIT ?")
@@ -165,22 +189,43 @@ impl Store {
         failure_reason: Option<FailureReason>,
         error: Option<&str>,
     ) -> Result<bool> {
+        self.finish_run_with_changes(id, status, failure_reason, error, None)
+            .await
+    }
+
+    /// `finish_run`, storing what a monitor run found in the same
+    /// transaction: its webhook events (queued by the statement that ends the
+    /// run, see migration 0007) see the changes, and a crash keeps both or
+    /// neither.
+    pub async fn finish_run_with_changes(
+        &self,
+        id: &str,
+        status: RunStatus,
+        failure_reason: Option<FailureReason>,
+        error: Option<&str>,
+        changes: Option<&RecordedChanges>,
+    ) -> Result<bool> {
         debug_assert!(status.is_finished());
         let now = now_ms();
         let mut tx = self.pool.begin().await?;
+        let counts = changes.map(|c| serde_json::to_string(&c.counts).expect("counts serialize"));
         let done = sqlx::query(
-            "UPDATE runs SET status = ?, finished_at = ?, failure_reason = ?, error = ? \
+            "UPDATE runs SET status = ?, finished_at = ?, failure_reason = ?, error = ?, changes = ? \
              WHERE id = ? AND status IN ('queued', 'running')",
         )
         .bind(status.as_str())
         .bind(now)
         .bind(failure_reason.map(FailureReason::as_str))
         .bind(error)
+        .bind(counts)
         .bind(id)
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
             return Ok(false);
+        }
+        if let Some(changes) = changes {
+            changes::insert(&mut tx, id, now, changes).await?;
         }
         let (level, message) = match (status, error) {
             (RunStatus::Failed, Some(error)) => (LogLevel::Error, format!("Run failed: {error}")),

@@ -47,7 +47,7 @@ async fn sqlite() -> TestStore {
 
 pub async fn flow(store: &Store, name: &str) -> Flow {
     store
-        .create_flow(&FlowInput::new(name, "https://example.com/"))
+        .create_flow(&FlowInput::new(name, "https://example.com/"), None)
         .await
         .expect("create flow")
 }

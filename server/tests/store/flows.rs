@@ -1,7 +1,10 @@
 use crate::backend::{backends, flow, queued_run};
 use indexmap::IndexMap;
-use scraper_common::{FieldType, Flow, FlowInput, FlowMode, FlowStatus, RunStatus, Step, StepType};
-use scraper_server::store::FlowQuery;
+use scraper_common::{
+    Condition, FieldType, Flow, FlowInput, FlowMode, FlowStatus, MonitorKey, MonitorSettings,
+    NotifyOn, RunStatus, Step, StepType,
+};
+use scraper_server::store::{FlowQuery, SecretEdit};
 use serde_json::{Map, json};
 
 fn full_input() -> FlowInput {
@@ -24,6 +27,17 @@ fn full_input() -> FlowInput {
         ])),
         schedule: Some("0 9 * * *".into()),
         timezone: Some("Europe/Paris".into()),
+        monitor: Some(MonitorSettings {
+            key: Some(MonitorKey(vec!["title".into()])),
+            ignore: vec![r"\d+ people viewing".into()],
+            notify_on: Some(NotifyOn(vec![Condition::DropPercent {
+                field: "price".into(),
+                percent: 10.0,
+            }])),
+            keep_runs: Some(5),
+            ..MonitorSettings::default()
+        }),
+        webhook_url: Some("https://hooks.example/scraper".into()),
     }
 }
 
@@ -31,7 +45,13 @@ fn full_input() -> FlowInput {
 async fn a_created_flow_reads_back_whole() {
     for store in backends().await {
         let input = full_input();
-        let created = store.create_flow(&input).await.unwrap();
+        let created = store
+            .create_flow(
+                &input,
+                Some("whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0MTI="),
+            )
+            .await
+            .unwrap();
         assert!(created.id.starts_with("flow-"), "{}", created.id);
         let read = store.flow(&created.id).await.unwrap().expect("stored");
         assert_eq!(read, created, "{}", store.backend);
@@ -47,6 +67,11 @@ async fn a_created_flow_reads_back_whole() {
         assert_eq!(read.created_at, read.updated_at);
         assert_eq!(read.schedule.as_deref(), Some("0 9 * * *"));
         assert_eq!(read.timezone.as_deref(), Some("Europe/Paris"));
+        assert_eq!(read.monitor, input.monitor);
+        assert_eq!(read.webhook_url, input.webhook_url);
+        // The secret is never read back whole.
+        assert_eq!(read.webhook_secret.as_deref(), Some("whsec_****MTI="));
+        assert_eq!(read.webhook_disabled, None);
         // The next 09:00 in Paris, within a day of now.
         let next = read.next_run_at.expect("active and scheduled");
         assert!(next > read.created_at && next - read.created_at <= chrono::TimeDelta::days(1));
@@ -97,7 +122,14 @@ async fn a_replace_needs_the_updated_at_it_read() {
         input.name = "after".into();
 
         let replaced = store
-            .replace_flow(&created.id, &input, FlowStatus::Paused, seen)
+            .replace_flow(
+                &created.id,
+                &input,
+                FlowStatus::Paused,
+                seen,
+                &SecretEdit::Keep,
+                false,
+            )
             .await
             .unwrap()
             .expect("nobody changed it in between");
@@ -110,7 +142,14 @@ async fn a_replace_needs_the_updated_at_it_read() {
         // A second writer that read the old version is refused and changes nothing.
         input.name = "lost update".into();
         let stale = store
-            .replace_flow(&created.id, &input, FlowStatus::Active, seen)
+            .replace_flow(
+                &created.id,
+                &input,
+                FlowStatus::Active,
+                seen,
+                &SecretEdit::Keep,
+                false,
+            )
             .await
             .unwrap();
         assert_eq!(stale, None, "{}", store.backend);
@@ -118,7 +157,14 @@ async fn a_replace_needs_the_updated_at_it_read() {
         assert_eq!(now, replaced);
 
         let gone = store
-            .replace_flow("flow-0", &input, FlowStatus::Active, seen)
+            .replace_flow(
+                "flow-0",
+                &input,
+                FlowStatus::Active,
+                seen,
+                &SecretEdit::Keep,
+                false,
+            )
             .await
             .unwrap();
         assert_eq!(gone, None);
@@ -199,7 +245,7 @@ async fn the_flow_list_filters_pages_and_counts() {
             let mut input = FlowInput::new(format!("f{i}"), "https://example.com/");
             input.status = Some(status);
             input.mode = mode;
-            made.push(store.create_flow(&input).await.unwrap().id);
+            made.push(store.create_flow(&input, None).await.unwrap().id);
         }
         let query = |status, mode, limit, offset| FlowQuery {
             status,

@@ -109,7 +109,7 @@ async fn a_run_whose_lease_ran_out_fails_as_worker_lost() {
     for store in backends().await {
         let mut input = FlowInput::new("f", "https://example.com/");
         input.status = Some(FlowStatus::Active);
-        let f = store.create_flow(&input).await.unwrap();
+        let f = store.create_flow(&input, None).await.unwrap();
         let lost = queued_run(&store, &f.id).await;
         let alive = queued_run(&store, &f.id).await;
         let waiting = queued_run(&store, &f.id).await;
@@ -220,9 +220,9 @@ async fn a_flow_status_follows_its_runs_unless_paused() {
     for store in backends().await {
         let mut input = FlowInput::new("f", "https://example.com/");
         input.status = Some(FlowStatus::Active);
-        let active = store.create_flow(&input).await.unwrap();
+        let active = store.create_flow(&input, None).await.unwrap();
         input.status = Some(FlowStatus::Paused);
-        let paused = store.create_flow(&input).await.unwrap();
+        let paused = store.create_flow(&input, None).await.unwrap();
         let status = |id: String| {
             let store = store.handle();
             async move { store.flow(&id).await.unwrap().unwrap().status }

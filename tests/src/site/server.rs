@@ -184,7 +184,7 @@ fn path_and_query<B>(request: &Request<B>) -> String {
         .map_or("/".to_string(), ToString::to_string)
 }
 
-async fn answer(reply: Reply) -> Option<Response<Full<Bytes>>> {
+pub(super) async fn answer(reply: Reply) -> Option<Response<Full<Bytes>>> {
     match reply {
         Reply::Hang => None,
         Reply::Later(delay, reply) => {

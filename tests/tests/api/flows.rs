@@ -475,7 +475,7 @@ async fn the_flow_list_shows_writes_at_once_and_other_processes_writes_soon() {
         .await
         .unwrap();
     other
-        .create_flow(&flow("from elsewhere", FlowMode::Extract))
+        .create_flow(&flow("from elsewhere", FlowMode::Extract), None)
         .await
         .unwrap();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(3);

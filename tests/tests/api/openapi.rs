@@ -69,7 +69,7 @@ async fn every_documented_route_exists_and_needs_the_scope_it_names() {
     let ops = operations(&doc);
     assert_eq!(
         ops.len(),
-        18,
+        23,
         "{:?}",
         ops.iter().map(|o| &o.1).collect::<Vec<_>>()
     );

@@ -108,6 +108,19 @@ pub struct ServeArgs {
     /// needs `--min-schedule-interval 30s` or less).
     #[arg(long, env = "SCRAPER_MIN_SCHEDULE_INTERVAL", default_value = "60s", value_parser = scraper_server::monitor::schedule::parse_duration)]
     pub min_schedule_interval: std::time::Duration,
+    /// Runs of a monitor (or a scheduled flow) that keep their items and
+    /// logs; older ones keep their row and changes. A flow's
+    /// `monitor.keepRuns` wins.
+    #[arg(long, env = "SCRAPER_KEEP_RUNS", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
+    pub keep_runs: u32,
+    /// The waits before each retry of a webhook delivery; after the last
+    /// one a delivery is given up (a 429 or 503 with Retry-After waits as
+    /// asked).
+    #[arg(long, env = "SCRAPER_WEBHOOK_RETRIES", default_value = "5s,5m,30m,2h,5h", value_parser = durations)]
+    pub webhook_retries: Durations,
+    /// A webhook receiver that has not answered by then failed the attempt.
+    #[arg(long, env = "SCRAPER_WEBHOOK_TIMEOUT", default_value = "10s", value_parser = scraper_server::monitor::schedule::parse_duration)]
+    pub webhook_timeout: std::time::Duration,
     /// Cost of a run: this many USD per page fetched...
     #[arg(long, env = "SCRAPER_PRICE_PER_PAGE", default_value_t = 0.0001)]
     pub price_per_page: f64,
@@ -150,4 +163,18 @@ pub enum KeysCommand {
     List,
     /// Revoke a key by id.
     Revoke { id: String },
+}
+
+/// A list of waits, `5s,5m,30m` (`none`: no retry).
+#[derive(Debug, Clone)]
+pub struct Durations(pub Vec<std::time::Duration>);
+
+fn durations(text: &str) -> Result<Durations, String> {
+    if text.trim() == "none" {
+        return Ok(Durations(Vec::new()));
+    }
+    text.split(',')
+        .map(scraper_server::monitor::schedule::parse_duration)
+        .collect::<Result<_, _>>()
+        .map(Durations)
 }

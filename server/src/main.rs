@@ -2,6 +2,7 @@ use anyhow::{Context, Result, bail};
 use clap::Parser;
 use scraper_common::NewKey;
 use scraper_server::engine::{EngineConfig, Prices};
+use scraper_server::monitor::webhook::WebhookConfig;
 use scraper_server::store::Store;
 use scraper_server::validate;
 use scraper_server::{AdminKey, Config, LaunchOptions};
@@ -50,6 +51,12 @@ async fn serve(args: ServeArgs) -> Result<()> {
             max_queued: args.max_queued,
             lease: std::time::Duration::from_secs(args.lease_secs),
             min_schedule_interval: args.min_schedule_interval,
+            keep_runs: args.keep_runs,
+            webhooks: WebhookConfig {
+                retries: args.webhook_retries.0,
+                timeout: args.webhook_timeout,
+                ..WebhookConfig::default()
+            },
             prices: Prices {
                 per_page: args.price_per_page,
                 per_mb: args.price_per_mb,

@@ -171,6 +171,30 @@ async fn a_failing_receiver_gets_the_same_message_until_it_takes_it() {
     assert_error(&got, 404, "not_found", &["msg_none"]);
 }
 
+#[tokio::test]
+async fn redirects_are_not_followed_and_retry_after_is_honoured() {
+    let site = shop().await;
+    let elsewhere = Receiver::start(vec![]).await;
+    let receiver = Receiver::start(vec![
+        Reply::redirect(&elsewhere.url()),
+        Reply::status(429).header("retry-after", "2"),
+    ])
+    .await;
+    let app = spawn_app_on_loopback().await;
+    let flow = hooked(&app, site.url("/list"), &receiver.url(), json!({})).await;
+    run_to_end(&app, &flow.id).await;
+    let got = receiver.wait_for(3, WAIT).await;
+    assert!(elsewhere.received().is_empty(), "a 3xx is never followed");
+    // The tests' servers wait 300 ms between attempts, unless asked for more.
+    let waited = got[2].at - got[1].at;
+    assert!(waited >= Duration::from_millis(1900), "{waited:?}");
+    let delivery = wait_delivery(&app, &flow.id, DeliveryStatus::Delivered).await;
+    let codes: Vec<Option<u16>> = delivery.attempts.iter().map(|a| a.status_code).collect();
+    assert_eq!(codes, [Some(302), Some(429), Some(200)]);
+    let error = delivery.attempts[0].error.as_deref().unwrap();
+    assert!(error.contains("redirect"), "{error}");
+}
+
 /// Polls the flow's newest delivery until it reaches `status`.
 async fn wait_delivery(
     app: &TestApp,

@@ -7,6 +7,10 @@
 //! sides and gives a change). Each runs in a process of its own, so its
 //! peak RSS is its own; the counts are checked against what was generated.
 //!
+//! A third case does what a monitor's run does when it ends, on a real
+//! SQLite file: read both runs' items from the store a page at a time,
+//! compare them, and store the changes with the run's end.
+//!
 //! `cargo bench -p scraper-server --bench monitor_diff`
 //! Env: BENCH_ITEMS (100000).
 
@@ -28,10 +32,11 @@ fn main() {
     match std::env::var(CASE).as_deref() {
         Ok("typical") => measure("typical: 1% prices up, 0.5% gone, 0.5% new", items, typical),
         Ok("worst") => measure("worst: every price up", items, worst),
+        Ok("stored") => stored(items),
         Ok(other) => panic!("{CASE}: unknown case {other}"),
         Err(_) => {
             println!("monitor diff: two runs of {items} items each");
-            for case in ["typical", "worst"] {
+            for case in ["typical", "worst", "stored"] {
                 let me = std::env::current_exe().expect("own path");
                 let status = Command::new(me)
                     .env(CASE, case)
@@ -210,6 +215,100 @@ fn measure(case: &str, n: u64, generate: fn(u64) -> Runs) {
             );
         }
     }
+}
+
+/// The typical case as a server meets it: both runs' items in a SQLite
+/// file, read, compared, and the changes stored with the run's end.
+fn stored(n: u64) {
+    use scraper_common::{FlowInput, FlowMode, RunStatus, Trigger};
+    use scraper_server::store::Store;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+        let store = Store::open(&url).await.expect("store");
+        let mut input = FlowInput::new("bench", "https://shop.example/");
+        input.mode = FlowMode::Monitor;
+        input.output_schema = Some(
+            serde_json::from_value(json!({"name": "string", "url": "url", "price": "number",
+                "stock": "string", "rating": "number"}))
+            .expect("schema"),
+        );
+        let flow = store.create_flow(&input, None).await.expect("flow");
+        let Runs {
+            previous,
+            current,
+            expected,
+        } = typical(n);
+        let mut runs = Vec::new();
+        for items in [previous, current] {
+            let run = store
+                .create_run(&flow.id, Trigger::Api)
+                .await
+                .expect("run")
+                .expect("its flow");
+            store.claim_run("bench", 60_000).await.expect("claim");
+            for (i, chunk) in items.chunks(1000).enumerate() {
+                let maps: Vec<serde_json::Map<String, serde_json::Value>> = chunk
+                    .iter()
+                    .map(|t| serde_json::from_str(t).expect("an object"))
+                    .collect();
+                store
+                    .insert_items(&run.id, (i * 1000) as u64 + 1, &maps)
+                    .await
+                    .expect("items");
+            }
+            runs.push(run.id);
+        }
+        store
+            .finish_run(&runs[0], RunStatus::Completed, None, None)
+            .await
+            .expect("finish");
+        let rss = memory("VmRSS");
+        let reset = std::fs::write("/proc/self/clear_refs", "5").is_ok();
+        let started = Instant::now();
+        let changes = scraper_server::monitor::detect::detect(&store, &flow, &runs[1])
+            .await
+            .expect("detect");
+        let detected = started.elapsed();
+        store
+            .finish_run_with_changes(&runs[1], RunStatus::Completed, None, None, Some(&changes))
+            .await
+            .expect("finish with changes");
+        let total = started.elapsed();
+        let peak = memory("VmHWM");
+        println!("\nstored: the typical case read from and written to a SQLite file");
+        println!(
+            "  time      read both runs and compare {}, store {} changes with the run's end {}: total {}",
+            ms(detected),
+            changes.entries.len(),
+            ms(total - detected),
+            ms(total)
+        );
+        if reset {
+            println!(
+                "  peak rss  {} (+{} over the process before)",
+                mb(peak),
+                mb(peak.saturating_sub(rss))
+            );
+        }
+        let mut found = changes.counts.clone();
+        found.notified = false;
+        assert_eq!(found, expected, "the stored diff found other counts");
+        let first = scraper_server::store::ChangeQuery {
+            limit: 1,
+            ..Default::default()
+        };
+        let (listed, total) = store
+            .run_changes(&runs[1], &first)
+            .await
+            .expect("read back");
+        assert_eq!(listed.len(), 1);
+        assert_eq!(total, changes.entries.len() as u64, "every change is stored");
+    });
 }
 
 /// A `/proc/self/status` figure, in KiB (0 where there is none).

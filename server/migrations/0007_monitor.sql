@@ -28,6 +28,7 @@ CREATE TABLE run_changes (
     PRIMARY KEY (run_id, seq)
 ) WITHOUT ROWID;
 CREATE INDEX run_changes_by_flow ON run_changes (flow_id, run_id);
+CREATE INDEX run_changes_by_kind ON run_changes (run_id, kind, seq);
 
 -- The webhook outbox: one row per message (its id is the `webhook-id`
 -- header), attempted until delivered or given up. The body is made at the

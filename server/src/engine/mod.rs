@@ -208,30 +208,34 @@ async fn run(inner: &Arc<Inner>, worker: &str, claimed: Claimed) {
 
     // The heartbeat renews the lease; a refused renewal means the run was
     // cancelled (or failed as lost) elsewhere, so the work stops.
-    let heartbeat = {
-        let (store, token, id, worker) = (
-            store.clone(),
-            token.clone(),
-            claimed.id.clone(),
-            worker.to_string(),
-        );
-        let (every, lease_ms) = (
-            inner.config.heartbeat,
-            inner.config.lease.as_millis() as i64,
-        );
-        tokio::spawn(async move {
-            loop {
-                tokio::select! {
-                    _ = tokio::time::sleep(every) => {}
-                    _ = token.cancelled() => return,
+    let heartbeat = Holding {
+        inner,
+        run_id: &claimed.id,
+        heartbeat: {
+            let (store, token, id, worker) = (
+                store.clone(),
+                token.clone(),
+                claimed.id.clone(),
+                worker.to_string(),
+            );
+            let (every, lease_ms) = (
+                inner.config.heartbeat,
+                inner.config.lease.as_millis() as i64,
+            );
+            tokio::spawn(async move {
+                loop {
+                    tokio::select! {
+                        _ = tokio::time::sleep(every) => {}
+                        _ = token.cancelled() => return,
+                    }
+                    match store.renew_lease(&id, &worker, lease_ms).await {
+                        Ok(true) => {}
+                        Ok(false) => return token.cancel(),
+                        Err(e) => tracing::warn!(run = %id, error = %e, "renewing a lease"),
+                    }
                 }
-                match store.renew_lease(&id, &worker, lease_ms).await {
-                    Ok(true) => {}
-                    Ok(false) => return token.cancel(),
-                    Err(e) => tracing::warn!(run = %id, error = %e, "renewing a lease"),
-                }
-            }
-        })
+            })
+        },
     };
 
     let (flow, result) = match store.flow(&claimed.flow_id).await {
@@ -249,8 +253,6 @@ async fn run(inner: &Arc<Inner>, worker: &str, claimed: Claimed) {
         ),
         Err(e) => (None, Err(e)),
     };
-    heartbeat.abort();
-    inner.running.lock().expect("lock").remove(&claimed.id);
 
     let outcome = match result {
         Ok(outcome) if inner.shutdown.is_cancelled() && outcome.status != RunStatus::Completed => Outcome {
@@ -278,12 +280,14 @@ async fn run(inner: &Arc<Inner>, worker: &str, claimed: Claimed) {
     if outcome.status == RunStatus::Cancelled {
         return;
     }
+    // Compared while the lease is still renewed: a large run takes a while.
     let changes = match &flow {
         Some(flow) if flow.mode == FlowMode::Monitor && outcome.status == RunStatus::Completed => {
             detect_changes(inner, &claimed.id, flow).await
         }
         _ => None,
     };
+    drop(heartbeat);
     let recorded = store
         .finish_run_with_changes(
             &claimed.id,
@@ -317,6 +321,21 @@ async fn run(inner: &Arc<Inner>, worker: &str, claimed: Claimed) {
                 )
                 .await;
         }
+    }
+}
+
+/// A run this worker holds: while it lives the run's lease is renewed and a
+/// cancel through the API reaches it; dropped, both stop.
+struct Holding<'a> {
+    inner: &'a Inner,
+    run_id: &'a str,
+    heartbeat: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Holding<'_> {
+    fn drop(&mut self) {
+        self.heartbeat.abort();
+        self.inner.running.lock().expect("lock").remove(self.run_id);
     }
 }
 

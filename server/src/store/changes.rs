@@ -29,6 +29,13 @@ pub(super) async fn insert(
     at: i64,
     changes: &RecordedChanges,
 ) -> sqlx::Result<()> {
+    if changes.entries.is_empty() {
+        return Ok(());
+    }
+    let flow_id: String = sqlx::query_scalar("SELECT flow_id FROM runs WHERE id = ?")
+        .bind(run_id)
+        .fetch_one(&mut *conn)
+        .await?;
     let detected_at = scraper_common::time::from_millis(at);
     for (seq, entry) in changes.entries.iter().enumerate() {
         let mut entry = entry.clone();
@@ -36,14 +43,13 @@ pub(super) async fn insert(
         entry.detected_at = detected_at;
         let data = serde_json::to_string(&entry).expect("change entries serialize");
         sqlx::query(
-            "INSERT INTO run_changes (run_id, seq, flow_id, kind, data) \
-             SELECT ?, ?, flow_id, ?, ? FROM runs WHERE id = ?",
+            "INSERT INTO run_changes (run_id, seq, flow_id, kind, data) VALUES (?, ?, ?, ?, ?)",
         )
         .bind(run_id)
         .bind(seq as i64 + 1)
+        .bind(&flow_id)
         .bind(entry.kind.as_str())
         .bind(data)
-        .bind(run_id)
         .execute(&mut *conn)
         .await?;
     }
@@ -71,6 +77,24 @@ impl Store {
         query: &ChangeQuery,
     ) -> Result<(Vec<ChangeEntry>, u64)> {
         let kind = query.kind.map(ChangeKind::as_str);
+        let page = self.run_changes_page(run_id, query).await?;
+        let total: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM run_changes WHERE run_id = ? AND (? IS NULL OR kind = ?)",
+        )
+        .bind(run_id)
+        .bind(kind)
+        .bind(kind)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((page, total as u64))
+    }
+
+    async fn run_changes_page(
+        &self,
+        run_id: &str,
+        query: &ChangeQuery,
+    ) -> Result<Vec<ChangeEntry>> {
+        let kind = query.kind.map(ChangeKind::as_str);
         let texts: Vec<String> = sqlx::query_scalar(
             "SELECT data FROM run_changes WHERE run_id = ? AND (? IS NULL OR kind = ?) \
              ORDER BY seq LIMIT ? OFFSET ?",
@@ -82,15 +106,7 @@ impl Store {
         .bind(query.offset)
         .fetch_all(&self.pool)
         .await?;
-        let total: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM run_changes WHERE run_id = ? AND (? IS NULL OR kind = ?)",
-        )
-        .bind(run_id)
-        .bind(kind)
-        .bind(kind)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok((parse(texts)?, total as u64))
+        parse(texts)
     }
 
     /// A page of a flow's change history, newest run first (each run's
@@ -145,7 +161,7 @@ impl Store {
                 limit: per_kind,
                 offset: 0,
             };
-            for entry in self.run_changes(run_id, &query).await?.0 {
+            for entry in self.run_changes_page(run_id, &query).await? {
                 changes.push(entry);
             }
         }

@@ -124,6 +124,11 @@ async fn seeded_flows_run_and_find_the_whole_catalogue() {
     assert_eq!(watch.run.status, RunStatus::Completed, "{:?}", watch.logs);
     let rows = items(&app, &watch.run.id).await;
     assert!((7..=8).contains(&rows.len()), "{rows:?}");
+    let changes = watch.run.changes.as_ref().expect("a monitor's run");
+    assert!(
+        changes.counts.baseline,
+        "the first run is what later ones are compared with"
+    );
     assert!(
         rows.iter()
             .all(|r| r["price"].as_f64().is_some_and(|p| p > 0.0))

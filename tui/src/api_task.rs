@@ -3,8 +3,9 @@
 //! loop never waits on the network and the app can drop stale answers.
 
 use crate::app::action::{
-    ApiResult, ExportFormat, Incoming, LogEvent, LogUpdate, Reply, Request, Stats, Tag,
+    ApiResult, ExportFormat, Incoming, LogEvent, LogUpdate, Reply, Request, Stats, Subject, Tag,
 };
+use crate::app::nav::Target;
 use scraper_common::{
     Client, ClientError, FailureReason, FlowFilter, FlowStatus, LogEvent as StreamEvent, RunFilter,
     RunStatus, StreamEnd,
@@ -102,6 +103,42 @@ async fn call(client: &Client, request: &Request) -> Result<Reply, ClientError> 
                 .await?;
             Reply::Items { run, schema, items }
         }
+        Request::Changes { target, kind } => {
+            let limit = Some(crate::app::PAGE_LIMIT);
+            // With the changes, what they are of: a flow that is no monitor
+            // and a run that compared nothing both have none.
+            let (subject, changes) = match target {
+                Target::Flow(id) => {
+                    let (flow, changes) = tokio::join!(
+                        client.get_flow(id),
+                        client.flow_changes(id, *kind, limit, None)
+                    );
+                    (Subject::Flow(Box::new(flow?)), changes?)
+                }
+                Target::Run(id) => {
+                    let (run, changes) = tokio::join!(
+                        client.get_run(id),
+                        client.run_changes(id, *kind, limit, None)
+                    );
+                    (Subject::Run(Box::new(run?.run)), changes?)
+                }
+            };
+            Reply::Changes {
+                target: target.clone(),
+                kind: *kind,
+                subject,
+                changes,
+            }
+        }
+        Request::Deliveries(id) => {
+            let limit = Some(crate::app::PAGE_LIMIT);
+            let (flow, deliveries) =
+                tokio::join!(client.get_flow(id), client.deliveries(id, limit, None));
+            Reply::Deliveries {
+                flow: Box::new(flow?),
+                deliveries: deliveries?,
+            }
+        }
         Request::TriggerRun(flow_id) => Reply::Triggered(client.create_run(flow_id).await?),
         Request::CancelRun(id) => Reply::Cancelled(client.cancel_run(id).await?),
         Request::SetFlowStatus { id, status } => Reply::FlowUpdated(
@@ -123,6 +160,13 @@ async fn call(client: &Client, request: &Request) -> Result<Reply, ClientError> 
             id: id.clone(),
             message: client.revoke_key(id).await?.message,
         },
+        Request::Redeliver(id) => Reply::Redelivered(client.redeliver(id).await?),
+        Request::ResumeWebhook { flow_id, url } => Reply::WebhookResumed(
+            client
+                .update_flow(flow_id, &serde_json::json!({"webhookUrl": url}))
+                .await?,
+        ),
+        Request::RotateSecret(id) => Reply::SecretRotated(client.rotate_webhook_secret(id).await?),
         Request::ExportItems {
             run_id,
             format,

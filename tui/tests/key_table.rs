@@ -48,6 +48,35 @@ fn situations() -> Vec<(&'static str, Setup)> {
             press(&mut app, &data, KeyCode::Char('d'));
             (app, data)
         }),
+        ("changes", || {
+            let (mut app, data) = loaded();
+            press(&mut app, &data, KeyCode::Char('c'));
+            (app, data)
+        }),
+        ("run changes", || {
+            let (mut app, data) = loaded();
+            press(&mut app, &data, KeyCode::Enter);
+            press(&mut app, &data, KeyCode::Char('j'));
+            press(&mut app, &data, KeyCode::Char('c'));
+            (app, data)
+        }),
+        ("deliveries", || {
+            let (mut app, data) = loaded();
+            press(&mut app, &data, KeyCode::Char('w'));
+            (app, data)
+        }),
+        ("stopped webhook", || {
+            let (mut app, data) = loaded();
+            press(&mut app, &data, KeyCode::Char('G'));
+            press(&mut app, &data, KeyCode::Char('w'));
+            (app, data)
+        }),
+        ("read-only deliveries", || {
+            let (mut app, data) = loaded();
+            press(&mut app, &data, KeyCode::Char('w'));
+            app.settings.readonly = true;
+            (app, data)
+        }),
         ("help", || {
             let (mut app, data) = loaded();
             press(&mut app, &data, KeyCode::Char('?'));
@@ -201,6 +230,8 @@ fn every_key_that_does_something_is_a_binding_of_its_context() {
         Context::Items,
         Context::Keys,
         Context::Describe,
+        Context::Changes,
+        Context::Deliveries,
     ];
     for context in views.iter().chain(Context::DIALOGS) {
         assert!(seen.contains(context), "no situation tries {context:?}");
@@ -225,7 +256,14 @@ fn every_binding_is_on_the_help_screen() {
         assert!(help.contains(&title), "no {title} section:\n{help}");
     }
     // Bindings of the other views are in their own help.
-    let views = [Context::Runs, Context::Logs, Context::Items, Context::Keys];
+    let views = [
+        Context::Runs,
+        Context::Logs,
+        Context::Items,
+        Context::Keys,
+        Context::Changes,
+        Context::Deliveries,
+    ];
     for b in KEYMAP.iter().filter(|b| views.contains(&b.context)) {
         // `KEYMAP` is a constant: compare bindings, not addresses.
         let same =

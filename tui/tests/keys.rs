@@ -983,10 +983,11 @@ fn readonly_hides_every_write_key_from_the_hints_and_the_help() {
     use scraper_tui::app::keymap::KEYMAP;
     let (mut app, data) = loaded();
     app.settings.readonly = true;
-    let views: [(&str, Context); 3] = [
+    let views: [(&str, Context); 4] = [
         ("", Context::Flows),
         (":runs", Context::Runs),
         (":keys", Context::Keys),
+        (":deliveries flow-1", Context::Deliveries),
     ];
     for (command, context) in views {
         if !command.is_empty() {
@@ -1091,4 +1092,504 @@ fn a_tick_leaves_a_request_still_on_its_way_alone_so_a_slow_server_is_still_hear
             .iter()
             .any(|r| matches!(r, Request::Flows(_)))
     );
+}
+
+fn changes_view(app: &App) -> &scraper_tui::app::nav::ChangesView {
+    match app.screen() {
+        Screen::Changes(v) => v,
+        other => panic!("not on changes: {:?}", other.context()),
+    }
+}
+
+fn deliveries_view(app: &App) -> &scraper_tui::app::nav::DeliveriesView {
+    match app.screen() {
+        Screen::Deliveries(v) => v,
+        other => panic!("not on deliveries: {:?}", other.context()),
+    }
+}
+
+fn screen(app: &App) -> String {
+    scraper_tui::headless::render_text(app, 120, 40)
+}
+
+#[test]
+fn c_on_a_flow_shows_its_change_history_newest_run_first() {
+    let (mut app, data) = loaded();
+    let commands = app.handle_key(key('c'));
+    assert!(requests(&commands).contains(&&Request::Changes {
+        target: Target::Flow("flow-1".into()),
+        kind: None
+    }));
+    serve(&mut app, &data, commands);
+    assert_eq!(app.context(), Context::Changes);
+    assert_eq!(app.crumbs(), "flows > Product Price Monitor > changes");
+    let v = changes_view(&app);
+    let runs: Vec<&str> = v
+        .table
+        .rows
+        .iter()
+        .map(|c| c.entry.run_id.as_str())
+        .collect();
+    assert_eq!(runs.len(), 7);
+    assert!(runs[..6].iter().all(|r| *r == common::run_id(6)));
+    assert_eq!(runs[6], common::run_id(12));
+    let text = screen(&app);
+    assert!(
+        text.contains("2 added · 1 removed · 4 changed in 2 runs"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("{} · 18m ago", common::run_id(6))),
+        "{text}"
+    );
+    press(&mut app, &data, KeyCode::Esc);
+    assert_eq!(app.context(), Context::Flows);
+}
+
+#[test]
+fn c_on_a_run_shows_its_changes_once_it_has_finished() {
+    let (mut app, data) = loaded();
+    press(&mut app, &data, KeyCode::Enter);
+    press(&mut app, &data, KeyCode::Char('j'));
+    let commands = app.handle_key(key('c'));
+    let run = common::run_id(6);
+    assert_eq!(
+        requests(&commands),
+        vec![&Request::Changes {
+            target: Target::Run(run.clone()),
+            kind: None
+        }]
+    );
+    serve(&mut app, &data, commands);
+    assert_eq!(
+        app.crumbs(),
+        format!("flows > Product Price Monitor > runs > {run} > changes")
+    );
+    assert_eq!(changes_view(&app).table.rows.len(), 6);
+    let text = screen(&app);
+    assert!(
+        text.contains("2 added · 1 removed · 3 changed · 45 unchanged · notified"),
+        "{text}"
+    );
+    assert!(text.contains("price  79.99 → 69.99 (−12.5%)"), "{text}");
+    assert!(text.contains("+ example-store.com/product/6"), "{text}");
+    assert!(text.contains("- example-store.com/product/3"), "{text}");
+    // A finished run's changes do not change: the tick does not ask again.
+    assert!(
+        !requests(&app.tick())
+            .iter()
+            .any(|r| matches!(r, Request::Changes { .. }))
+    );
+}
+
+#[test]
+fn a_run_or_flow_without_changes_says_why() {
+    // News Headlines is no monitor; run 36 is the price monitor's first.
+    let cases: [(usize, &str); 3] = [
+        (
+            2,
+            "this run compared nothing: only monitor runs record changes",
+        ),
+        (
+            36,
+            "a baseline: the monitor's first completed run had nothing to compare with",
+        ),
+        (18, "no changes: the same as the run before"),
+    ];
+    for (index, says) in cases {
+        let (mut app, data) = on_runs(true);
+        for _ in 0..index {
+            press(&mut app, &data, KeyCode::Char('j'));
+        }
+        assert_eq!(
+            runs_view(&app).table.selected_row().unwrap().id,
+            common::run_id(index)
+        );
+        press(&mut app, &data, KeyCode::Char('c'));
+        let text = screen(&app);
+        assert!(text.contains(says), "run {index}:\n{text}");
+    }
+    let (mut app, data) = loaded();
+    press(&mut app, &data, KeyCode::Char('j'));
+    press(&mut app, &data, KeyCode::Char('c'));
+    let text = screen(&app);
+    assert!(
+        text.contains("this flow is not a monitor: only monitor runs record changes"),
+        "{text}"
+    );
+}
+
+#[test]
+fn f_in_the_changes_asks_for_one_kind_at_a_time() {
+    let (mut app, data) = loaded();
+    press(&mut app, &data, KeyCode::Char('c'));
+    let commands = app.handle_key(key('f'));
+    assert!(requests(&commands).contains(&&Request::Changes {
+        target: Target::Flow("flow-1".into()),
+        kind: Some(scraper_common::ChangeKind::Added)
+    }));
+    serve(&mut app, &data, commands);
+    assert_eq!(changes_view(&app).table.rows.len(), 2);
+    assert!(screen(&app).contains("Changes(Product Price Monitor, added)[2]"));
+    press(&mut app, &data, KeyCode::Char('f'));
+    assert_eq!(changes_view(&app).table.rows.len(), 1, "removed");
+    press(&mut app, &data, KeyCode::Char('f'));
+    assert_eq!(changes_view(&app).table.rows.len(), 4, "changed");
+    press(&mut app, &data, KeyCode::Char('f'));
+    press(&mut app, &data, KeyCode::Char('f'));
+    assert_eq!(changes_view(&app).kind, None);
+    assert_eq!(changes_view(&app).table.rows.len(), 7);
+}
+
+#[test]
+fn the_changes_scroll_by_row_and_filter_with_slash() {
+    let (mut app, data) = loaded();
+    press(&mut app, &data, KeyCode::Char('c'));
+    app.body_rows.set(4);
+    // 2 headings and 7 entries: 9 rows, 4 on screen.
+    assert_eq!(changes_view(&app).height(), 9);
+    press(&mut app, &data, KeyCode::Char('j'));
+    assert_eq!(changes_view(&app).scroll, 1);
+    press(&mut app, &data, KeyCode::Char('G'));
+    assert_eq!(changes_view(&app).scroll, 5);
+    press(&mut app, &data, KeyCode::Char('k'));
+    assert_eq!(changes_view(&app).scroll, 4, "up from the bottom at once");
+    press(&mut app, &data, KeyCode::Char('g'));
+    assert_eq!(changes_view(&app).scroll, 0);
+    press(&mut app, &data, KeyCode::Char('/'));
+    chars(&mut app, &data, "earbuds");
+    press(&mut app, &data, KeyCode::Enter);
+    assert_eq!(changes_view(&app).table.visible_len(), 1);
+    let text = screen(&app);
+    assert!(text.contains("Noise Cancelling Earbuds"), "{text}");
+    assert!(!text.contains("Webcam"), "{text}");
+    press(&mut app, &data, KeyCode::Esc);
+    assert_eq!(
+        changes_view(&app).table.visible_len(),
+        7,
+        "esc clears the filter"
+    );
+}
+
+#[test]
+fn a_text_change_shows_its_diff_with_markers_even_without_colour() {
+    let (mut app, data) = loaded();
+    app.settings.color = false;
+    press(&mut app, &data, KeyCode::Char('G'));
+    press(&mut app, &data, KeyCode::Char('c'));
+    let text = screen(&app);
+    for line in [
+        "± rival.example.com/catalog  +2 −1 lines",
+        "    @@ -1,4 +1,5 @@",
+        "    -Widget Pro — $49",
+        "    +Widget Pro — $44",
+        "     Catalog",
+    ] {
+        assert!(text.contains(line), "`{line}` missing:\n{text}");
+    }
+    assert!(!text.contains("--- previous"), "{text}");
+}
+
+#[test]
+fn w_on_a_flow_lists_its_webhook_deliveries_and_enter_their_attempts() {
+    let (mut app, data) = loaded();
+    let commands = app.handle_key(key('w'));
+    assert_eq!(
+        requests(&commands),
+        vec![&Request::Deliveries("flow-1".into())]
+    );
+    serve(&mut app, &data, commands);
+    assert_eq!(app.crumbs(), "flows > Product Price Monitor > deliveries");
+    let v = deliveries_view(&app);
+    assert_eq!(v.table.rows.len(), 4);
+    assert!(!v.attempts);
+    let text = screen(&app);
+    assert!(
+        text.contains("● on · https://hooks.example.com/scraper"),
+        "{text}"
+    );
+    assert!(!text.contains("Attempts("), "{text}");
+    press(&mut app, &data, KeyCode::Enter);
+    assert!(deliveries_view(&app).attempts);
+    let text = screen(&app);
+    assert!(
+        text.contains("Attempts(msg_2x8Kq0fJ3nR5tV7wY9aB)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("the receiver answered 503 Service Unavailable"),
+        "{text}"
+    );
+    assert!(
+        text.contains("↳ <html> <body>Service Unavailable</body> </html>"),
+        "{text}"
+    );
+    assert!(text.contains("next attempt in 4m"), "{text}");
+    // The pane follows the selection.
+    press(&mut app, &data, KeyCode::Char('j'));
+    let text = screen(&app);
+    assert!(
+        text.contains("Attempts(msg_7hT1cV3bN5mQ8wE2rY4uI)"),
+        "{text}"
+    );
+    assert!(text.contains(r#"↳ {"ok":true}"#), "{text}");
+    press(&mut app, &data, KeyCode::Enter);
+    assert!(!deliveries_view(&app).attempts);
+}
+
+#[test]
+fn r_redelivers_the_selected_message_after_a_confirm() {
+    let (mut app, data) = loaded();
+    press(&mut app, &data, KeyCode::Char('w'));
+    press(&mut app, &data, KeyCode::Char('j'));
+    press(&mut app, &data, KeyCode::Char('j'));
+    let commands = press(&mut app, &data, KeyCode::Char('r'));
+    assert!(requests(&commands).is_empty(), "nothing before the confirm");
+    let id = "msg_9pL4kJ6hG8fD0sA2zX5cV";
+    match &app.overlay {
+        Overlay::Confirm(c) => {
+            assert_eq!(
+                c.pending,
+                Pending::Redeliver {
+                    id: id.into(),
+                    event: "run.failed".into()
+                }
+            );
+            assert!(
+                c.message.contains("It is failed after 3 attempts"),
+                "{}",
+                c.message
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // `n` keeps it, `y` sends it.
+    press(&mut app, &data, KeyCode::Char('n'));
+    assert!(matches!(app.overlay, Overlay::None));
+    press(&mut app, &data, KeyCode::Char('r'));
+    let commands = press(&mut app, &data, KeyCode::Char('y'));
+    assert_eq!(requests(&commands), vec![&Request::Redeliver(id.into())]);
+    let mut due = data.deliveries[2].clone();
+    due.status = scraper_common::DeliveryStatus::Pending;
+    let next = app.apply(Incoming::Api(Box::new(ApiResult {
+        tag: match &commands[0] {
+            Command::Api(tag, _) => *tag,
+            other => panic!("{other:?}"),
+        },
+        request: Request::Redeliver(id.into()),
+        result: Ok(Reply::Redelivered(due)),
+    })));
+    assert!(
+        requests(&next)
+            .iter()
+            .any(|r| **r == Request::Deliveries("flow-1".into())),
+        "the list is asked again: {next:?}"
+    );
+    let flash = app.flash.as_ref().unwrap();
+    assert!(
+        !flash.error && flash.text.contains("due again now"),
+        "{flash:?}"
+    );
+}
+
+#[test]
+fn readonly_hides_redeliver_and_refuses_it() {
+    let (mut app, data) = loaded();
+    app.settings.readonly = true;
+    press(&mut app, &data, KeyCode::Char('w'));
+    for c in ['r', 'p', 's'] {
+        let commands = press(&mut app, &data, KeyCode::Char(c));
+        assert!(commands.is_empty(), "{c}: {commands:?}");
+        assert!(matches!(app.overlay, Overlay::None));
+        assert!(app.flash.as_ref().unwrap().text.contains("read-only"));
+    }
+    let text = screen(&app);
+    let header: String = text.lines().take(5).collect::<Vec<_>>().join("\n");
+    assert!(!header.contains("redeliver"), "{header}");
+    assert!(header.contains("<enter> attempts"), "{header}");
+    // Looking at the attempts is still fine.
+    press(&mut app, &data, KeyCode::Enter);
+    assert!(deliveries_view(&app).attempts);
+}
+
+#[test]
+fn p_resumes_a_webhook_a_410_stopped_and_only_such_a_one() {
+    let (mut app, data) = loaded();
+    press(&mut app, &data, KeyCode::Char('w'));
+    press(&mut app, &data, KeyCode::Char('p'));
+    assert!(matches!(app.overlay, Overlay::None));
+    assert!(app.flash.as_ref().unwrap().text.contains("are not stopped"));
+    press(&mut app, &data, KeyCode::Esc);
+    press(&mut app, &data, KeyCode::Char('G'));
+    press(&mut app, &data, KeyCode::Char('w'));
+    assert!(screen(&app).contains("✗ stopped: the receiver answered 410 Gone (p resumes)"));
+    press(&mut app, &data, KeyCode::Char('p'));
+    let url = "https://hooks.example.net/rival".to_string();
+    match &app.overlay {
+        Overlay::Confirm(c) => assert_eq!(
+            c.pending,
+            Pending::ResumeWebhook {
+                flow_id: "flow-6".into(),
+                url: url.clone()
+            }
+        ),
+        other => panic!("{other:?}"),
+    }
+    let commands = press(&mut app, &data, KeyCode::Char('y'));
+    assert_eq!(
+        requests(&commands),
+        vec![&Request::ResumeWebhook {
+            flow_id: "flow-6".into(),
+            url
+        }]
+    );
+}
+
+#[test]
+fn s_rotates_the_secret_and_shows_the_new_one_once() {
+    let (mut app, data) = loaded();
+    press(&mut app, &data, KeyCode::Char('w'));
+    press(&mut app, &data, KeyCode::Char('s'));
+    let Overlay::Confirm(c) = &app.overlay else {
+        panic!("{:?}", app.overlay)
+    };
+    assert!(!c.yes_focused, "Cancel is the default");
+    let commands = press(&mut app, &data, KeyCode::Char('y'));
+    assert_eq!(
+        requests(&commands),
+        vec![&Request::RotateSecret("flow-1".into())]
+    );
+    let mut flow = data.flows[0].clone();
+    let secret = "whsec_C2hhbGwgSSBjb21wYXJlIHRoZWUgdG8gYSBzdW1tZXIncyBkYXk=";
+    flow.webhook_secret = Some(secret.into());
+    reply(&mut app, &commands, &data, Reply::SecretRotated(flow));
+    assert!(matches!(app.overlay, Overlay::Notice(_)));
+    assert!(screen(&app).contains(secret));
+    press(&mut app, &data, KeyCode::Enter);
+    assert!(!screen(&app).contains(secret), "gone once closed");
+}
+
+#[test]
+fn a_webhook_secret_made_by_a_save_is_shown_once() {
+    let (mut app, data) = loaded();
+    let mut flow = data.flows[1].clone();
+    flow.webhook_url = Some("https://hooks.example.com/jobs".into());
+    // Masked, as every answer but the one that made it: no notice.
+    flow.webhook_secret = Some("whsec_****abcd".into());
+    let commands = vec![Command::Api(
+        scraper_tui::app::action::Tag {
+            slot: Slot::Write,
+            id: 900,
+        },
+        Request::UpdateFlow {
+            id: flow.id.clone(),
+            patch: serde_json::json!({}),
+        },
+    )];
+    reply(&mut app, &commands, &data, Reply::FlowUpdated(flow.clone()));
+    assert!(matches!(app.overlay, Overlay::None));
+    let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    flow.webhook_secret = Some(secret.into());
+    reply(&mut app, &commands, &data, Reply::FlowUpdated(flow.clone()));
+    let Overlay::Notice(notice) = &app.overlay else {
+        panic!("{:?}", app.overlay)
+    };
+    assert_eq!(notice.lines[0], secret);
+    let text = scraper_tui::headless::render_text(&app, 80, 24);
+    assert!(text.contains(secret), "{text}");
+    assert!(text.contains("shown this once"), "{text}");
+    press(&mut app, &data, KeyCode::Enter);
+    // A new flow with a webhook: the same.
+    flow.id = "flow-9".into();
+    reply(&mut app, &commands, &data, Reply::FlowCreated(flow));
+    assert!(matches!(app.overlay, Overlay::Notice(_)));
+}
+
+#[test]
+fn the_editor_holds_monitor_and_webhook_and_sends_only_what_changed() {
+    let (mut app, data) = loaded();
+    let commands = press(&mut app, &data, KeyCode::Char('e'));
+    let next = reply(
+        &mut app,
+        &commands,
+        &data,
+        Reply::FlowForEdit(data.flows[0].clone()),
+    );
+    let Some(Command::Edit(edit)) = next.first() else {
+        panic!("{next:?}")
+    };
+    let mut doc: serde_json::Value = serde_json::from_str(&edit.text).unwrap();
+    assert_eq!(doc["webhookUrl"], "https://hooks.example.com/scraper");
+    assert_eq!(doc["monitor"]["keepRuns"], 50);
+    assert_eq!(doc["monitor"]["notifyOn"][1], "added");
+    assert!(doc.get("webhookSecret").is_none(), "the server's");
+    assert!(doc.get("webhookDisabled").is_none(), "the server's");
+    doc["monitor"]["keepRuns"] = 20.into();
+    doc["monitor"].as_object_mut().unwrap().remove("ignore");
+    let sent = app.edited(edit.clone(), Ok(doc.to_string()));
+    let Request::UpdateFlow { patch, .. } = requests(&sent)[0] else {
+        panic!("{sent:?}")
+    };
+    // The webhook URL, unchanged, is not sent: it would resume stopped deliveries.
+    assert_eq!(
+        patch,
+        &serde_json::json!({"monitor": {"keepRuns": 20, "ignore": null}})
+    );
+    // Saved with only the layout changed: nothing to send.
+    let none = app.edited(
+        edit.clone(),
+        Ok(format!("{}\n\n", edit.text.replace("  ", "\t"))),
+    );
+    assert!(none.is_empty(), "{none:?}");
+}
+
+#[test]
+fn changes_and_deliveries_commands_open_a_flow_by_name() {
+    let (mut app, data) = loaded();
+    chars(&mut app, &data, ":ch");
+    press(&mut app, &data, KeyCode::Tab);
+    chars(&mut app, &data, "comp");
+    press(&mut app, &data, KeyCode::Tab);
+    match &app.overlay {
+        Overlay::Input(i) => assert_eq!(i.text, "changes Competitor Watch"),
+        other => panic!("{other:?}"),
+    }
+    press(&mut app, &data, KeyCode::Enter);
+    assert_eq!(changes_view(&app).target, Target::Flow("flow-6".into()));
+    assert_eq!(changes_view(&app).table.rows.len(), 1);
+    // Without a name: the flow selected in the list.
+    chars(&mut app, &data, ":deliveries");
+    press(&mut app, &data, KeyCode::Enter);
+    assert_eq!(deliveries_view(&app).flow_id, "flow-1");
+    assert_eq!(app.crumbs(), "flows > Product Price Monitor > deliveries");
+}
+
+#[test]
+fn describe_of_a_monitor_run_counts_its_changes() {
+    let (mut app, data) = loaded();
+    press(&mut app, &data, KeyCode::Enter);
+    press(&mut app, &data, KeyCode::Char('j'));
+    press(&mut app, &data, KeyCode::Char('d'));
+    let text = screen(&app);
+    assert!(
+        text.contains("Changes       2 added, 1 removed, 3 changed, 45 unchanged, notified"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_flow_without_a_webhook_says_how_to_get_one() {
+    let (mut app, data) = loaded();
+    press(&mut app, &data, KeyCode::Char('j'));
+    press(&mut app, &data, KeyCode::Char('w'));
+    let text = screen(&app);
+    assert!(text.contains("Webhook: none"), "{text}");
+    assert!(
+        text.contains("no webhook: set webhookUrl (e on the flow)"),
+        "{text}"
+    );
+    // Nothing to resume or rotate.
+    press(&mut app, &data, KeyCode::Char('s'));
+    assert!(matches!(app.overlay, Overlay::None));
+    assert!(app.flash.as_ref().unwrap().text.contains("has no webhook"));
 }

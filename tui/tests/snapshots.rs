@@ -289,3 +289,58 @@ fn local_and_readonly_fit_the_header_at_80_columns() {
     assert!(head.contains("scraper-tui (local) [read-only]"), "{head}");
     check("flows_local_readonly", &app);
 }
+
+#[test]
+fn changes_of_a_run_with_records_added_removed_and_changed() {
+    let (mut app, data) = loaded();
+    // The price monitor's runs; the second is the one that found changes.
+    press(&mut app, &data, KeyCode::Enter);
+    press(&mut app, &data, KeyCode::Down);
+    press(&mut app, &data, KeyCode::Char('c'));
+    check("changes_run", &app);
+}
+
+#[test]
+fn changes_of_a_flow_with_a_heading_per_run() {
+    let (mut app, data) = loaded();
+    press(&mut app, &data, KeyCode::Char('c'));
+    check("changes_flow", &app);
+}
+
+#[test]
+fn changes_with_a_text_diff() {
+    let (mut app, data) = loaded();
+    // The competitor watch, a text monitor.
+    press(&mut app, &data, KeyCode::Char('G'));
+    press(&mut app, &data, KeyCode::Char('c'));
+    check("changes_text", &app);
+}
+
+#[test]
+fn deliveries_and_their_attempts() {
+    let (mut app, data) = loaded();
+    press(&mut app, &data, KeyCode::Char('w'));
+    check("deliveries", &app);
+    press(&mut app, &data, KeyCode::Enter);
+    check("deliveries_attempts", &app);
+}
+
+#[test]
+fn deliveries_of_a_webhook_a_410_stopped() {
+    let (mut app, data) = loaded();
+    press(&mut app, &data, KeyCode::Char('G'));
+    press(&mut app, &data, KeyCode::Char('w'));
+    check("deliveries_stopped", &app);
+}
+
+#[test]
+fn describe_a_monitor_whose_webhook_stopped() {
+    let (mut app, data) = loaded();
+    press(&mut app, &data, KeyCode::Char('G'));
+    press(&mut app, &data, KeyCode::Char('d'));
+    // Past the first fields, to the webhook and the monitor at 80x24.
+    for _ in 0..7 {
+        press(&mut app, &data, KeyCode::Char('j'));
+    }
+    check("describe_monitor_webhook_stopped", &app);
+}

@@ -3,9 +3,11 @@
 //! from the API task (`Incoming`). Every API call carries a `Tag`; the app
 //! keeps the newest id per `Slot` and drops answers to older calls.
 
+use super::nav::Target;
 use scraper_common::{
-    ApiKey, ClientError, CreatedKey, FailureReason, Flow, FlowFilter, FlowStatus, ListResponse,
-    LogEntry, NewKey, OutputSchema, Run, RunDetail, RunFilter, RunStatus,
+    ApiKey, ChangeEntry, ChangeKind, ClientError, CreatedKey, Delivery, FailureReason, Flow,
+    FlowFilter, FlowStatus, ListResponse, LogEntry, NewKey, OutputSchema, Run, RunDetail,
+    RunFilter, RunStatus,
 };
 use serde_json::{Map, Value};
 use std::path::PathBuf;
@@ -22,6 +24,8 @@ pub enum Act {
     Log(LogAct),
     Items(ItemsAct),
     Keys(KeysAct),
+    Changes(ChangesAct),
+    Delivery(DeliveryAct),
     Dialog(DialogAct),
     Input(InputAct),
 }
@@ -56,6 +60,10 @@ pub enum OpenAct {
     Describe,
     Logs,
     Items,
+    /// What a monitor found: a flow's history, or one run's.
+    Changes,
+    /// A flow's webhook messages.
+    Deliveries,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -99,6 +107,22 @@ pub enum KeysAct {
     Revoke,
 }
 
+/// The changes view's key: which kind of change it lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ChangesAct {
+    CycleKind,
+}
+
+/// The deliveries view's keys: a message's attempts, sending it again, and
+/// the webhook itself (resume after a 410, a new secret).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DeliveryAct {
+    Attempts,
+    Redeliver,
+    Resume,
+    RotateSecret,
+}
+
 /// The boxes over a view: help, the confirm dialog, the export choice and
 /// a notice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -137,6 +161,8 @@ pub enum Slot {
     Stats,
     Describe,
     Items,
+    Changes,
+    Deliveries,
     Logs,
     /// Changes the user asked for; each is its own slot so none is dropped.
     Write,
@@ -160,6 +186,13 @@ pub enum Request {
     DescribeFlow(String),
     DescribeRun(String),
     Items(String),
+    /// The changes of a flow (its history) or of a run, of one kind or all.
+    Changes {
+        target: Target,
+        kind: Option<ChangeKind>,
+    },
+    /// A flow's webhook messages, newest first.
+    Deliveries(String),
     TriggerRun(String),
     CancelRun(String),
     SetFlowStatus {
@@ -175,6 +208,13 @@ pub enum Request {
     LoadFlowForEdit(String),
     CreateKey(NewKey),
     RevokeKey(String),
+    Redeliver(String),
+    /// `webhookUrl` set again (to what it is): deliveries stopped by a 410 go again.
+    ResumeWebhook {
+        flow_id: String,
+        url: String,
+    },
+    RotateSecret(String),
     ExportItems {
         run_id: String,
         format: ExportFormat,
@@ -226,6 +266,16 @@ pub enum Reply {
         schema: Option<OutputSchema>,
         items: ListResponse<Map<String, Value>>,
     },
+    Changes {
+        target: Target,
+        kind: Option<ChangeKind>,
+        subject: Subject,
+        changes: ListResponse<ChangeEntry>,
+    },
+    Deliveries {
+        flow: Box<Flow>,
+        deliveries: ListResponse<Delivery>,
+    },
     Triggered(Run),
     Cancelled(Run),
     FlowUpdated(Flow),
@@ -240,10 +290,22 @@ pub enum Reply {
         id: String,
         message: String,
     },
+    Redelivered(Delivery),
+    WebhookResumed(Flow),
+    /// The flow with its new secret whole, this once.
+    SecretRotated(Flow),
     Exported {
         path: PathBuf,
         bytes: usize,
     },
+}
+
+/// What a list of changes is about, read with it: tells "not a monitor"
+/// from "nothing changed yet", and gives a run's counts.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Subject {
+    Flow(Box<Flow>),
+    Run(Box<Run>),
 }
 
 #[derive(Debug)]

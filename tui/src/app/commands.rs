@@ -1,14 +1,36 @@
-//! The `:` prompt: `:flows [status|mode]...`, `:runs [flow]`, `:keys`,
-//! `:help`, `:q`. Tab completes command names, then their arguments.
+//! The `:` prompt: `:flows [status|mode]...`, `:runs [flow]`, `:changes
+//! [flow]`, `:deliveries [flow]`, `:keys`, `:help`, `:q`. Tab completes
+//! command names, then their arguments.
 
 use super::App;
 use super::action::Command;
+use super::nav::{ChangesView, DeliveriesView, Screen, Target};
 use super::overlay::{Input, Overlay};
 use scraper_common::{FlowMode, FlowStatus};
 
-pub const COMMANDS: &[&str] = &["flows", "runs", "keys", "help", "quit", "q"];
+pub const COMMANDS: &[&str] = &[
+    "flows",
+    "runs",
+    "changes",
+    "deliveries",
+    "keys",
+    "help",
+    "quit",
+    "q",
+];
 /// Commands whose argument Tab completes too.
-const TAKES_ARGUMENT: &[&str] = &["flows", "runs"];
+const TAKES_ARGUMENT: &[&str] = &["flows", "runs", "changes", "deliveries"];
+/// Commands that take a flow's name (completed from the flows list).
+const OF_A_FLOW: &[&str] = &[
+    "runs",
+    "run",
+    "rn",
+    "changes",
+    "ch",
+    "deliveries",
+    "webhooks",
+    "wh",
+];
 
 impl App {
     pub fn run_command(&mut self, line: &str) -> Vec<Command> {
@@ -64,6 +86,26 @@ impl App {
                     }
                 }
             }
+            "changes" | "ch" => match self.flow_argument(rest) {
+                Ok((id, name)) => {
+                    let view = ChangesView::new(Target::Flow(id), Some(name));
+                    self.jump(Some(Screen::Changes(view)))
+                }
+                Err(e) => {
+                    self.flash_error(e);
+                    Vec::new()
+                }
+            },
+            "deliveries" | "webhooks" | "wh" => match self.flow_argument(rest) {
+                Ok((id, name)) => {
+                    let view = DeliveriesView::new(id, name);
+                    self.jump(Some(Screen::Deliveries(view)))
+                }
+                Err(e) => {
+                    self.flash_error(e);
+                    Vec::new()
+                }
+            },
             "keys" | "key" => self.open_keys(),
             other => {
                 self.flash_error(format!(
@@ -73,6 +115,18 @@ impl App {
                 Vec::new()
             }
         }
+    }
+
+    /// The flow named, or without a name the one selected in the flows list.
+    fn flow_argument(&self, query: &str) -> Result<(String, String), String> {
+        if !query.is_empty() {
+            return self.find_flow(query);
+        }
+        self.flows()
+            .table
+            .selected_row()
+            .map(|f| (f.id.clone(), f.name.clone()))
+            .ok_or_else(|| "name a flow: no flow is selected".into())
     }
 
     /// A flow by id, by name (any case), or by the start of one name.
@@ -107,7 +161,7 @@ impl App {
                 ),
                 Some((cmd, arg)) => {
                     let options: Vec<String> = match cmd {
-                        "runs" | "run" | "rn" => self
+                        _ if OF_A_FLOW.contains(&cmd) => self
                             .flows()
                             .table
                             .rows

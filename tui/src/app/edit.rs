@@ -7,7 +7,8 @@ use super::action::{Command, EditPurpose, EditRequest, Request, Slot};
 use scraper_common::Flow;
 use serde_json::{Map, Value, json};
 
-/// The fields a person edits; ids, counts and times belong to the server.
+/// The fields a person edits; ids, counts and times belong to the server,
+/// and so do the webhook's secret and why its deliveries stopped.
 const EDITABLE: &[&str] = &[
     "name",
     "description",
@@ -18,6 +19,8 @@ const EDITABLE: &[&str] = &[
     "outputSchema",
     "schedule",
     "timezone",
+    "monitor",
+    "webhookUrl",
 ];
 
 pub fn new_flow() -> EditRequest {
@@ -84,6 +87,12 @@ pub fn file_text(request: &EditRequest) -> String {
             out.push_str(&format!(
                 "// {what}. Save to send it; quit without changes (or empty the file) to cancel.\n"
             ));
+            if request.purpose == EditPurpose::NewFlow {
+                out.push_str(
+                    "// Also: \"schedule\": \"every 15m\"; a monitor: \"mode\": \"monitor\" with \
+                     \"monitor\": {\"key\": \"url\", \"notifyOn\": \"any\"}; \"webhookUrl\": \"https://...\".\n",
+                );
+            }
         }
     }
     out.push_str(&request.text);
@@ -103,15 +112,31 @@ pub fn strip_header(text: &str) -> String {
     rest.to_string()
 }
 
-/// A merge patch that turns `original` into `edited`: fields removed in the
-/// editor become `null`, so the server clears them.
+/// A merge patch (RFC 7396) that turns `original` into `edited`: what
+/// changed only, objects field by field, and `null` for fields removed in
+/// the editor, so the server clears them (in `monitor` too: the server
+/// merges objects, so a field left out would stay). What is unchanged is
+/// left out: `webhookUrl` sent back as it is would resume deliveries that
+/// a 410 stopped.
 pub fn merge_patch(original: &Value, edited: &Value) -> Value {
-    let mut patch = edited.as_object().cloned().unwrap_or_default();
-    if let Some(original) = original.as_object() {
-        for key in original.keys() {
-            if !patch.contains_key(key) {
-                patch.insert(key.clone(), Value::Null);
+    let (Value::Object(old), Value::Object(new)) = (original, edited) else {
+        return edited.clone();
+    };
+    let mut patch = Map::new();
+    for (key, value) in new {
+        match old.get(key) {
+            Some(before) if before == value => {}
+            Some(before @ Value::Object(_)) if value.is_object() => {
+                patch.insert(key.clone(), merge_patch(before, value));
             }
+            _ => {
+                patch.insert(key.clone(), value.clone());
+            }
+        }
+    }
+    for key in old.keys() {
+        if !new.contains_key(key) {
+            patch.insert(key.clone(), Value::Null);
         }
     }
     Value::Object(patch)
@@ -155,10 +180,17 @@ impl App {
         };
         let api = match &request.purpose {
             EditPurpose::NewFlow => Request::CreateFlow(value),
-            EditPurpose::EditFlow { id, original } => Request::UpdateFlow {
-                id: id.clone(),
-                patch: merge_patch(original, &value),
-            },
+            EditPurpose::EditFlow { id, original } => {
+                let patch = merge_patch(original, &value);
+                if patch.as_object().is_some_and(Map::is_empty) {
+                    self.flash_info("no change, nothing sent");
+                    return Vec::new();
+                }
+                Request::UpdateFlow {
+                    id: id.clone(),
+                    patch,
+                }
+            }
         };
         let command = self.request(Slot::Write, api);
         if let Command::Api(tag, _) = &command {
@@ -184,7 +216,53 @@ mod tests {
         let edited = json!({"name": "b", "url": "u"});
         assert_eq!(
             merge_patch(&original, &edited),
-            json!({"name": "b", "url": "u", "description": null})
+            json!({"name": "b", "description": null})
         );
+    }
+
+    #[test]
+    fn the_patch_holds_only_changes_down_to_nested_fields() {
+        let original = json!({
+            "name": "a",
+            "webhookUrl": "https://hooks.example.com/x",
+            "monitor": {"key": "url", "selector": ".price", "ignore": ["\\d+ views"]},
+            "steps": [{"type": "navigate"}]
+        });
+        let edited = json!({
+            "name": "a",
+            "webhookUrl": "https://hooks.example.com/x",
+            "monitor": {"key": ["sku", "region"], "ignore": ["\\d+ views"]},
+            "steps": [{"type": "navigate"}, {"type": "extract"}]
+        });
+        assert_eq!(
+            merge_patch(&original, &edited),
+            json!({
+                "monitor": {"key": ["sku", "region"], "selector": null},
+                "steps": [{"type": "navigate"}, {"type": "extract"}]
+            })
+        );
+        assert_eq!(merge_patch(&original, &original), json!({}));
+    }
+
+    #[test]
+    fn monitor_and_webhook_are_editable_but_not_the_secret() {
+        let flow: Flow = serde_json::from_value(json!({
+            "id": "flow-1", "name": "Prices", "description": null,
+            "url": "https://shop.example.com/", "mode": "monitor", "status": "active",
+            "steps": [], "outputSchema": null, "successRate": 0.0, "totalRuns": 0,
+            "lastRunAt": null,
+            "monitor": {"key": "url", "notifyOn": {"field": "price", "dropPercent": 10}},
+            "webhookUrl": "https://hooks.example.com/x",
+            "webhookSecret": "whsec_****abcd",
+            "webhookDisabled": "the receiver answered 410 Gone",
+            "createdAt": "2026-03-18T12:00:00Z", "updatedAt": "2026-03-18T12:00:00Z"
+        }))
+        .unwrap();
+        let request = edit_flow(&flow);
+        let doc: Value = serde_json::from_str(&request.text).unwrap();
+        assert_eq!(doc["monitor"]["notifyOn"]["dropPercent"], 10.0);
+        assert_eq!(doc["webhookUrl"], "https://hooks.example.com/x");
+        assert!(doc.get("webhookSecret").is_none());
+        assert!(doc.get("webhookDisabled").is_none());
     }
 }

@@ -50,6 +50,9 @@ pub(super) fn describe_request(request: &Request) -> String {
         Request::LoadFlowForEdit(id) => format!("load {id}"),
         Request::CreateKey(key) => format!("create key {}", key.name),
         Request::RevokeKey(id) => format!("revoke {id}"),
+        Request::Redeliver(id) => format!("redeliver {id}"),
+        Request::ResumeWebhook { flow_id, .. } => format!("resume the webhook of {flow_id}"),
+        Request::RotateSecret(flow_id) => format!("rotate the secret of {flow_id}"),
         Request::ExportItems { run_id, .. } => format!("export {run_id}"),
         other => format!("{other:?}"),
     }

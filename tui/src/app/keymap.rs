@@ -2,8 +2,8 @@
 //! read from `KEYMAP`, so a key cannot work without being documented.
 
 use super::action::{
-    Act, DialogAct, ExportFormat, FlowAct, GeneralAct, InputAct, ItemsAct, KeysAct, LogAct,
-    MoveAct, OpenAct, RunAct,
+    Act, ChangesAct, DeliveryAct, DialogAct, ExportFormat, FlowAct, GeneralAct, InputAct, ItemsAct,
+    KeysAct, LogAct, MoveAct, OpenAct, RunAct,
 };
 use super::key::{
     BACKSPACE, BACKTAB, DOWN, END, ENTER, ESC, HOME, Key, LEFT, PAGE_DOWN, PAGE_UP, RIGHT, TAB, UP,
@@ -21,6 +21,8 @@ pub enum Context {
     Items,
     Keys,
     Describe,
+    Changes,
+    Deliveries,
     // What sits on top of a view and takes its keys (see `Overlay`).
     Help,
     Confirm,
@@ -52,6 +54,8 @@ impl Context {
             Context::Items => "Items",
             Context::Keys => "Keys",
             Context::Describe => "Describe",
+            Context::Changes => "Changes",
+            Context::Deliveries => "Deliveries",
             Context::Help => "Help",
             Context::Confirm => "Confirm",
             Context::Export => "Export",
@@ -144,7 +148,8 @@ impl Binding {
 }
 
 use Context::{
-    Command, Confirm, Export, Flows, Global, Help, Input, Items, Keys, Logs, Notice, Runs,
+    Changes, Command, Confirm, Deliveries, Export, Flows, Global, Help, Input, Items, Keys, Logs,
+    Notice, Runs,
 };
 
 // One binding a line, in columns: the table reads down.
@@ -153,6 +158,8 @@ pub const KEYMAP: &[Binding] = &[
     // Each view's own keys: they win over the general ones.
     bind(Flows,   &[ENTER],                 Act::Open(OpenAct::Runs),             "runs"),
     bind(Flows,   &[Key::ch('d')],          Act::Open(OpenAct::Describe),         "describe"),
+    bind(Flows,   &[Key::ch('c')],          Act::Open(OpenAct::Changes),          "changes"),
+    bind(Flows,   &[Key::ch('w')],          Act::Open(OpenAct::Deliveries),       "webhooks"),
     bind(Flows,   &[Key::ch('t')],          Act::Flow(FlowAct::Trigger),          "trigger").writes(),
     bind(Flows,   &[Key::ch('p')],          Act::Flow(FlowAct::TogglePause),      "pause/resume").writes(),
     bind(Flows,   &[Key::ch('n')],          Act::Flow(FlowAct::New),              "new").writes(),
@@ -163,6 +170,7 @@ pub const KEYMAP: &[Binding] = &[
     bind(Runs,    &[ENTER, Key::ch('l')],   Act::Open(OpenAct::Logs),             "logs"),
     bind(Runs,    &[Key::ch('d')],          Act::Open(OpenAct::Describe),         "describe"),
     bind(Runs,    &[Key::ch('i')],          Act::Open(OpenAct::Items),            "items"),
+    bind(Runs,    &[Key::ch('c')],          Act::Open(OpenAct::Changes),          "changes"),
     bind(Runs,    &[Key::ch('t')],          Act::Run(RunAct::RunAgain),           "run again").writes(),
     bind(Runs,    &[Key::ctrl('k')],        Act::Run(RunAct::Cancel),             "cancel").writes(),
     bind(Runs,    &[Key::ctrl('z')],        Act::Run(RunAct::FailedOnly),         "failed only"),
@@ -176,6 +184,11 @@ pub const KEYMAP: &[Binding] = &[
     bind(Items,   &[Key::ctrl('s')],        Act::Items(ItemsAct::Export),         "export"),
     bind(Keys,    &[Key::ch('n')],          Act::Keys(KeysAct::New),              "create").writes(),
     bind(Keys,    &[Key::ctrl('d')],        Act::Keys(KeysAct::Revoke),           "revoke").writes(),
+    bind(Changes, &[Key::ch('f')],          Act::Changes(ChangesAct::CycleKind),  "kind filter"),
+    bind(Deliveries, &[ENTER],              Act::Delivery(DeliveryAct::Attempts), "attempts"),
+    bind(Deliveries, &[Key::ch('r')],       Act::Delivery(DeliveryAct::Redeliver), "redeliver").writes(),
+    bind(Deliveries, &[Key::ch('p')],       Act::Delivery(DeliveryAct::Resume),   "resume webhook").writes(),
+    bind(Deliveries, &[Key::ch('s')],       Act::Delivery(DeliveryAct::RotateSecret), "rotate secret").writes(),
     bind(Global,  &[Key::ch('?')],          Act::General(GeneralAct::Help),       "help"),
     bind(Global,  &[Key::ch(':')],          Act::General(GeneralAct::Command),    "command"),
     bind(Global,  &[Key::ch('/')],          Act::General(GeneralAct::Filter),     "filter"),

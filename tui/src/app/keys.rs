@@ -36,6 +36,8 @@ impl App {
             Act::Log(act) => self.log_act(act),
             Act::Items(act) => self.items_act(act),
             Act::Keys(act) => self.keys_act(act),
+            Act::Changes(act) => self.changes_act(act),
+            Act::Delivery(act) => self.delivery_act(act),
             Act::Dialog(act) => self.dialog_act(act),
             // Typing needs the key itself: it is the character.
             Act::Input(act) => self.input_act(act, key),

@@ -21,7 +21,8 @@ use action::{Command, EditRequest, Request, Slot, Stats, Tag};
 use chrono::{DateTime, Utc};
 use keymap::Context;
 use nav::{
-    DescribeView, FlowsView, ItemsView, KeysView, LogsView, RunsView, Screen, Target, Transport,
+    ChangesView, DeliveriesView, DescribeView, FlowsView, ItemsView, KeysView, LogsView, RunsView,
+    Screen, Target, Transport,
 };
 use overlay::Overlay;
 use scraper_common::{FlowFilter, RunFilter, RunStatus};
@@ -285,6 +286,8 @@ impl App {
             Screen::Keys(_) => Some(Slot::Keys),
             Screen::Items(_) => Some(Slot::Items),
             Screen::Describe(_) => Some(Slot::Describe),
+            Screen::Changes(_) => Some(Slot::Changes),
+            Screen::Deliveries(_) => Some(Slot::Deliveries),
             Screen::Logs(_) => None,
         }
     }
@@ -321,6 +324,16 @@ impl App {
                 Target::Flow(id) => (Slot::Describe, Request::DescribeFlow(id.clone())),
                 Target::Run(id) => (Slot::Describe, Request::DescribeRun(id.clone())),
             },
+            // A finished run's changes do not change: asked once.
+            Screen::Changes(v) if v.is_final() => return None,
+            Screen::Changes(v) => (
+                Slot::Changes,
+                Request::Changes {
+                    target: v.target.clone(),
+                    kind: v.kind,
+                },
+            ),
+            Screen::Deliveries(v) => (Slot::Deliveries, Request::Deliveries(v.flow_id.clone())),
         })
     }
 
@@ -432,6 +445,15 @@ impl App {
             run_id,
             ..ItemsView::default()
         }))
+    }
+
+    /// `title` is the flow's name, for the crumbs of its history.
+    pub fn open_changes(&mut self, target: Target, title: Option<String>) -> Vec<Command> {
+        self.push(Screen::Changes(ChangesView::new(target, title)))
+    }
+
+    pub fn open_deliveries(&mut self, flow_id: String, name: String) -> Vec<Command> {
+        self.push(Screen::Deliveries(DeliveriesView::new(flow_id, name)))
     }
 
     pub fn open_keys(&mut self) -> Vec<Command> {

@@ -1,11 +1,12 @@
 //! The view stack. Flows are always at the bottom; `esc` pops, `:` commands
 //! replace everything above the root.
 
+use super::action::Subject;
 use super::keymap::Context;
 use super::table::{Row, Table};
 use scraper_common::{
-    ApiKey, FailureReason, Flow, FlowMode, FlowStatus, LogEntry, OutputSchema, Run, RunDetail,
-    RunStatus,
+    ApiKey, ChangeEntry, ChangeKind, Delivery, FailureReason, Flow, FlowMode, FlowStatus, LogEntry,
+    OutputSchema, Run, RunDetail, RunStatus,
 };
 use serde_json::{Map, Value};
 
@@ -17,6 +18,8 @@ pub enum Screen {
     Items(ItemsView),
     Keys(KeysView),
     Describe(DescribeView),
+    Changes(ChangesView),
+    Deliveries(DeliveriesView),
 }
 
 impl Screen {
@@ -28,6 +31,8 @@ impl Screen {
             Screen::Items(_) => Context::Items,
             Screen::Keys(_) => Context::Keys,
             Screen::Describe(_) => Context::Describe,
+            Screen::Changes(_) => Context::Changes,
+            Screen::Deliveries(_) => Context::Deliveries,
         }
     }
 
@@ -46,6 +51,11 @@ impl Screen {
                 Target::Flow(id) => vec![v.title.clone().unwrap_or(id.clone()), "describe".into()],
                 Target::Run(id) => vec![id.clone(), "describe".into()],
             },
+            Screen::Changes(v) => match &v.target {
+                Target::Flow(id) => vec![v.title.clone().unwrap_or(id.clone()), "changes".into()],
+                Target::Run(id) => vec![id.clone(), "changes".into()],
+            },
+            Screen::Deliveries(v) => vec![v.name.clone(), "deliveries".into()],
         }
     }
 }
@@ -229,4 +239,159 @@ pub struct DescribeView {
     pub title: Option<String>,
     pub content: Option<Described>,
     pub scroll: usize,
+}
+
+/// One change a monitor found. Entries have no id of their own: a run's
+/// entries keep their order, so `run#n` follows one across refreshes.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub key: String,
+    pub entry: ChangeEntry,
+}
+
+impl Row for Change {
+    fn id(&self) -> &str {
+        &self.key
+    }
+    fn haystack(&self) -> String {
+        let e = &self.entry;
+        let mut hay = format!("{} {} {}", e.kind, e.key, e.run_id);
+        for text in [&e.field, &e.diff].into_iter().flatten() {
+            hay.push(' ');
+            hay.push_str(text);
+        }
+        for value in [&e.old, &e.new].into_iter().flatten() {
+            hay.push(' ');
+            hay.push_str(&value.to_string());
+        }
+        if let Some(item) = &e.item {
+            hay.push(' ');
+            hay.push_str(&Value::Object(item.clone()).to_string());
+        }
+        hay.to_lowercase()
+    }
+}
+
+/// The lines of a text change's diff worth showing: its `---`/`+++` file
+/// header says nothing here.
+pub fn diff_lines(diff: &str) -> impl Iterator<Item = &str> {
+    let mut header = true;
+    diff.lines().filter(move |line| {
+        header &= line.starts_with("--- ") || line.starts_with("+++ ");
+        !header
+    })
+}
+
+/// Rows an entry takes on screen: one, and a text change's diff under it.
+pub fn change_height(entry: &ChangeEntry) -> usize {
+    match (&entry.kind, &entry.diff) {
+        (ChangeKind::Text, Some(diff)) => 1 + diff_lines(diff).count(),
+        _ => 1,
+    }
+}
+
+/// What a monitor found: a flow's change history (newest run first, a
+/// heading per run) or one run's changes. Entries can span several rows
+/// (a text diff), so it scrolls by row like a text, not by selection.
+#[derive(Debug)]
+pub struct ChangesView {
+    pub target: Target,
+    /// The flow's name, for the crumbs.
+    pub title: Option<String>,
+    /// Only changes of this kind (`f`), asked of the server.
+    pub kind: Option<ChangeKind>,
+    /// The flow or the run, read with the changes.
+    pub subject: Option<Subject>,
+    pub table: Table<Change>,
+    /// The first row shown.
+    pub scroll: usize,
+}
+
+impl ChangesView {
+    pub fn new(target: Target, title: Option<String>) -> ChangesView {
+        ChangesView {
+            target,
+            title,
+            kind: None,
+            subject: None,
+            table: Table::default(),
+            scroll: 0,
+        }
+    }
+
+    /// A flow's history has a heading over each run's changes.
+    pub fn grouped(&self) -> bool {
+        matches!(self.target, Target::Flow(_))
+    }
+
+    /// The visible entries, each with whether a run heading goes above it.
+    pub fn rows(&self) -> impl Iterator<Item = (bool, &ChangeEntry)> {
+        let grouped = self.grouped();
+        let mut last_run: Option<&str> = None;
+        (0..self.table.visible_len()).filter_map(move |n| {
+            let entry = &self.table.visible_row(n)?.entry;
+            let heading = grouped && last_run != Some(entry.run_id.as_str());
+            last_run = Some(entry.run_id.as_str());
+            Some((heading, entry))
+        })
+    }
+
+    /// Rows of the whole list as drawn: headings, entries and diffs.
+    pub fn height(&self) -> usize {
+        self.rows()
+            .map(|(heading, entry)| usize::from(heading) + change_height(entry))
+            .sum()
+    }
+
+    /// A run's changes are final once it has finished: nothing to ask again.
+    pub fn is_final(&self) -> bool {
+        self.table.loaded
+            && matches!(&self.subject, Some(Subject::Run(run)) if run.status.is_finished())
+    }
+}
+
+impl Row for Delivery {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn haystack(&self) -> String {
+        let last = self.attempts.last();
+        format!(
+            "{} {} {} {} {} {}",
+            self.id,
+            self.event,
+            self.status,
+            self.run_id.as_deref().unwrap_or_default(),
+            last.and_then(|a| a.status_code)
+                .map(|c| c.to_string())
+                .unwrap_or_default(),
+            last.and_then(|a| a.error.as_deref()).unwrap_or_default(),
+        )
+        .to_lowercase()
+    }
+}
+
+/// A flow's webhook messages, newest first, and the attempts of the
+/// selected one when `attempts` is on.
+#[derive(Debug)]
+pub struct DeliveriesView {
+    pub flow_id: String,
+    pub name: String,
+    /// The flow as read with the list: its webhook URL, and why deliveries
+    /// stopped, if they did.
+    pub flow: Option<Box<Flow>>,
+    pub table: Table<Delivery>,
+    pub attempts: bool,
+}
+
+impl DeliveriesView {
+    pub fn new(flow_id: String, name: String) -> DeliveriesView {
+        DeliveriesView {
+            flow_id,
+            name,
+            flow: None,
+            table: Table::default(),
+            attempts: false,
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! What sits on top of a view and takes the keys first: help, the one
 //! confirm dialog for every change, the input line (filter, command,
-//! search, new key), a notice (a new key, shown once) and a choice.
+//! search, new key), a notice (a new key or webhook secret, shown once)
+//! and a choice.
 
 use super::action::ExportFormat;
 use super::keymap::Context;
@@ -52,6 +53,17 @@ pub enum Pending {
     RevokeKey {
         id: String,
         name: String,
+    },
+    Redeliver {
+        id: String,
+        event: String,
+    },
+    ResumeWebhook {
+        flow_id: String,
+        url: String,
+    },
+    RotateSecret {
+        flow_id: String,
     },
     Export {
         run_id: String,

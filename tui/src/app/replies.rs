@@ -1,13 +1,16 @@
 //! API answers into state. Every answer carries the tag of its request; an
 //! answer to a request that a newer one of its slot replaced is dropped.
 
-use super::action::{Command, EditRequest, Incoming, LogEvent, Reply, Request, Slot, Tag};
+use super::action::{Command, EditRequest, Incoming, LogEvent, Reply, Request, Slot, Subject, Tag};
 use super::error_text::{describe_request, error_text};
-use super::nav::{Described, Item, LogsView, Screen, Target, Transport};
+use super::nav::{Change, Described, Item, LogsView, Screen, Target, Transport};
 use super::overlay::{self, Overlay};
 use super::{App, Connection, edit};
-use scraper_common::{ClientError, CreatedKey, ListResponse, OutputSchema, Run};
+use scraper_common::{
+    ChangeEntry, ChangeKind, ClientError, CreatedKey, Flow, ListResponse, OutputSchema, Run,
+};
 use serde_json::{Map, Value};
+use std::collections::HashMap;
 
 impl App {
     pub fn apply(&mut self, incoming: Incoming) -> Vec<Command> {
@@ -143,6 +146,21 @@ impl App {
                 }
             }
             Reply::Items { run, schema, items } => self.fill_items(&run, schema, items),
+            Reply::Changes {
+                target,
+                kind,
+                subject,
+                changes,
+            } => self.fill_changes(&target, kind, subject, changes),
+            Reply::Deliveries { flow, deliveries } => {
+                if let Screen::Deliveries(v) = self.screen_mut()
+                    && v.flow_id == flow.id
+                {
+                    v.name = flow.name.clone();
+                    v.flow = Some(flow);
+                    v.table.set_rows(deliveries.data, deliveries.total);
+                }
+            }
             Reply::Triggered(run) => return self.triggered(run),
             Reply::Cancelled(run) => {
                 self.flash_info(format!("{} {}", run.id, run.status));
@@ -150,6 +168,7 @@ impl App {
             }
             Reply::FlowUpdated(flow) => {
                 self.flash_info(format!("{} saved ({})", flow.name, flow.status));
+                self.show_new_secret(&flow);
                 return self.refresh();
             }
             Reply::FlowCreated(flow) => {
@@ -157,6 +176,7 @@ impl App {
                     "{} created as {} ({})",
                     flow.name, flow.id, flow.status
                 ));
+                self.show_new_secret(&flow);
                 self.select_flow = Some(flow.id);
                 return self.refresh();
             }
@@ -168,6 +188,23 @@ impl App {
             }
             Reply::KeyRevoked { message, .. } => {
                 self.flash_info(message);
+                return self.refresh();
+            }
+            Reply::Redelivered(delivery) => {
+                self.flash_info(format!(
+                    "{} {} is due again now",
+                    delivery.event, delivery.id
+                ));
+                return self.refresh();
+            }
+            Reply::WebhookResumed(flow) => {
+                let url = flow.webhook_url.clone().unwrap_or_default();
+                self.flash_info(format!("deliveries to {url} resumed"));
+                return self.refresh();
+            }
+            Reply::SecretRotated(flow) => {
+                self.flash_info(format!("{} has a new webhook secret", flow.name));
+                self.show_new_secret(&flow);
                 return self.refresh();
             }
             Reply::Exported { path, bytes } => {
@@ -198,6 +235,48 @@ impl App {
                 })
                 .collect();
             v.table.set_rows(rows, items.total);
+        }
+    }
+
+    /// Entries in rows, each with an id its place in its run gives.
+    fn fill_changes(
+        &mut self,
+        target: &Target,
+        kind: Option<ChangeKind>,
+        subject: Subject,
+        changes: ListResponse<ChangeEntry>,
+    ) {
+        let Screen::Changes(v) = self.screen_mut() else {
+            return;
+        };
+        if &v.target != target || v.kind != kind {
+            return;
+        }
+        if let Subject::Flow(flow) = &subject {
+            v.title = Some(flow.name.clone());
+        }
+        v.subject = Some(subject);
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        let rows = changes
+            .data
+            .into_iter()
+            .map(|entry| {
+                let n = seen.entry(entry.run_id.clone()).or_default();
+                *n += 1;
+                Change {
+                    key: format!("{}#{n}", entry.run_id),
+                    entry,
+                }
+            })
+            .collect();
+        v.table.set_rows(rows, changes.total);
+    }
+
+    /// A webhook secret in full is in the answer that made it, and only
+    /// there: shown once, like a new key.
+    fn show_new_secret(&mut self, flow: &Flow) {
+        if let Some(notice) = secret_made(flow) {
+            self.overlay = Overlay::Notice(notice);
         }
     }
 
@@ -233,6 +312,12 @@ impl App {
         match self.screen() {
             Screen::Runs(v) => v.flow.as_ref().is_some_and(|(f, _)| f == id),
             Screen::Describe(v) => v.target == Target::Flow(id.to_string()),
+            Screen::Changes(v) => match (&v.target, &v.subject) {
+                (Target::Flow(flow), _) => flow == id,
+                (Target::Run(_), Some(Subject::Run(run))) => run.flow_id == id,
+                _ => false,
+            },
+            Screen::Deliveries(v) => v.flow_id == id,
             _ => false,
         }
     }
@@ -283,6 +368,22 @@ fn key_created(key: &CreatedKey) -> overlay::Notice {
             ),
         ],
     }
+}
+
+/// The notice for a webhook secret the server just made. Every other answer
+/// masks it (`whsec_****abcd`); a whole one (base64, never `*`) is new.
+fn secret_made(flow: &Flow) -> Option<overlay::Notice> {
+    let secret = flow.webhook_secret.as_ref().filter(|s| !s.contains('*'))?;
+    let url = flow.webhook_url.as_deref().unwrap_or("the webhook");
+    Some(overlay::Notice {
+        title: format!("Webhook secret of {}", flow.name),
+        lines: vec![
+            secret.clone(),
+            String::new(),
+            "It is shown this once: copy it now.".into(),
+            format!("Messages to {url} are signed with it (Standard Webhooks)."),
+        ],
+    })
 }
 
 /// Columns of the items table: the schema's fields in its order, then any

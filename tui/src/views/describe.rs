@@ -1,5 +1,6 @@
 //! One flow or run in full. A flow's recent runs get a sparkline of their
-//! durations, coloured (and marked underneath) by outcome.
+//! durations, coloured (and marked underneath) by outcome; its webhook and
+//! its monitor settings are spelled out.
 
 use super::format;
 use super::table::frame_block;
@@ -11,7 +12,10 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
-use scraper_common::{Flow, Run, RunDetail, RunStatus};
+use scraper_common::{
+    ChangeCounts, CompareOp, Condition, Flow, FlowMode, MonitorSettings, NotifyOn, Run, RunDetail,
+    RunStatus,
+};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &DescribeView, theme: &Theme) -> usize {
     let what = match &view.target {
@@ -107,11 +111,22 @@ fn flow_lines(flow: &Flow, runs: &[Run], app: &App, theme: &Theme) -> Vec<Line<'
             theme,
         ),
         field("Schedule", schedule_text(flow, now), theme),
+    ];
+    lines.extend(webhook_lines(flow, theme));
+    lines.extend([
         field("Created", format::date(flow.created_at), theme),
         field("Updated", format::date(flow.updated_at), theme),
-        Line::default(),
-        heading("Steps", theme),
-    ];
+    ]);
+    if flow.mode == FlowMode::Monitor || flow.monitor.is_some() {
+        lines.push(Line::default());
+        lines.push(heading("Monitor", theme));
+        let defaults = MonitorSettings::default();
+        lines.extend(monitor_lines(
+            flow.monitor.as_ref().unwrap_or(&defaults),
+            theme,
+        ));
+    }
+    lines.extend([Line::default(), heading("Steps", theme)]);
     if flow.steps.is_empty() {
         lines.push(Line::styled(
             "  none: the start URL is fetched and extracted",
@@ -202,6 +217,114 @@ fn flow_lines(flow: &Flow, runs: &[Run], app: &App, theme: &Theme) -> Vec<Line<'
     lines
 }
 
+/// Where the flow's events go, the secret they are signed with (masked),
+/// and why deliveries stopped, if they did.
+fn webhook_lines(flow: &Flow, theme: &Theme) -> Vec<Line<'static>> {
+    let Some(url) = &flow.webhook_url else {
+        return vec![styled_field("Webhook", "none".into(), theme.dim(), theme)];
+    };
+    let mut lines = vec![field("Webhook", url.clone(), theme)];
+    if let Some(secret) = &flow.webhook_secret {
+        lines.push(field("  secret", secret.clone(), theme));
+    }
+    lines.push(match &flow.webhook_disabled {
+        Some(why) => styled_field(
+            "  deliveries",
+            format!("disabled: {why}"),
+            theme.bad(),
+            theme,
+        ),
+        None => styled_field("  deliveries", "on".into(), theme.good(), theme),
+    });
+    lines
+}
+
+/// A monitor's settings, with the server's defaults for those left out.
+fn monitor_lines(m: &MonitorSettings, theme: &Theme) -> Vec<Line<'static>> {
+    let sub = |name: &str, value: String| {
+        Line::from(vec![
+            Span::styled(format!("  {name:<12}"), theme.label()),
+            Span::raw(value),
+        ])
+    };
+    let key = match &m.key {
+        Some(key) => key.0.join(" + "),
+        None => "url, or the first string field (default)".into(),
+    };
+    let mut lines = vec![sub("key", key)];
+    if let Some(selector) = &m.selector {
+        lines.push(sub("selector", selector.clone()));
+    }
+    if !m.ignore.is_empty() {
+        lines.push(sub("ignore", m.ignore.join("  ·  ")));
+    }
+    lines.push(sub("notify on", notify_text(m.notify_on.as_ref())));
+    let keep = match m.keep_runs {
+        Some(n) => format!("{n} runs keep their items and logs"),
+        None => "the server's --keep-runs (default)".into(),
+    };
+    lines.push(sub("keep runs", keep));
+    lines
+}
+
+/// `notifyOn` in words: `price drops by 10% or more, or a record added`.
+fn notify_text(on: Option<&NotifyOn>) -> String {
+    let Some(on) = on else {
+        return "any change (default)".into();
+    };
+    on.0.iter()
+        .map(condition_text)
+        .collect::<Vec<_>>()
+        .join(", or ")
+}
+
+fn condition_text(condition: &Condition) -> String {
+    match condition {
+        Condition::Any => "any change".into(),
+        Condition::Added => "a record added".into(),
+        Condition::Removed => "a record removed".into(),
+        Condition::Fields(fields) => format!("a change in {}", fields.join(", ")),
+        Condition::Compare { field, op, value } => {
+            let op = match op {
+                CompareOp::Lt => "<",
+                CompareOp::Lte => "≤",
+                CompareOp::Gt => ">",
+                CompareOp::Gte => "≥",
+                CompareOp::Eq => "=",
+                CompareOp::Ne => "≠",
+            };
+            format!("{field} {op} {}", super::items::cell_text(Some(value)))
+        }
+        Condition::DropPercent { field, percent } => {
+            format!("{field} drops by {percent}% or more")
+        }
+        Condition::TextContains(text) => format!("new text containing \"{text}\""),
+    }
+}
+
+/// A run's changes in a line: `2 added, 1 removed, 3 changed, 40 unchanged`.
+fn counts_text(c: &ChangeCounts) -> String {
+    if c.baseline {
+        return "baseline: the monitor's first completed run".into();
+    }
+    let mut parts = vec![
+        format!("{} added", c.added),
+        format!("{} removed", c.removed),
+        format!("{} changed", c.changed),
+    ];
+    if c.text_changed > 0 {
+        parts.push(format!(
+            "{} text (+{} −{} lines)",
+            c.text_changed, c.lines_added, c.lines_removed
+        ));
+    }
+    parts.push(format!("{} unchanged", c.unchanged));
+    if c.notified {
+        parts.push("notified".into());
+    }
+    parts.join(", ")
+}
+
 fn outcome_mark(status: RunStatus) -> char {
     match status {
         RunStatus::Completed => '✓',
@@ -273,6 +396,16 @@ fn run_lines(detail: &RunDetail, app: &App, theme: &Theme) -> Vec<Line<'static>>
         field("Downloaded", format::bytes(r.bytes_downloaded), theme),
         field("Cost", format::cost(r.cost), theme),
     ];
+    if let Some(changes) = &r.changes {
+        lines.push(field("Changes", counts_text(&changes.counts), theme));
+    }
+    if let Some(at) = r.pruned_at {
+        lines.push(field(
+            "Pruned",
+            format!("{}: items and logs removed (keepRuns)", when(Some(at))),
+            theme,
+        ));
+    }
     if let Some(reason) = &r.failure_reason {
         lines.push(styled_field(
             "Failure",

@@ -33,6 +33,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, scroll: usize, theme: &The
                 "commands  :flows [status|mode]  :runs [flow]  :keys  :q",
                 theme.dim(),
             ));
+            lines.push(Line::styled(
+                "          :changes [flow]  :deliveries [flow]",
+                theme.dim(),
+            ));
         }
     }
     let height = (lines.len() as u16 + 2).min(area.height);

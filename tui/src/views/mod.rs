@@ -1,6 +1,8 @@
 //! Drawing: a pure function of the app's state, so tests render it on a
 //! `TestBackend`. Header, optional prompt, body, crumbs, flash.
 
+pub mod changes;
+pub mod deliveries;
 pub mod describe;
 pub mod dialog;
 pub mod flows;
@@ -59,6 +61,8 @@ pub fn draw(app: &App, frame: &mut Frame) {
         Screen::Items(v) => items::draw(frame, body, app, v, &theme),
         Screen::Keys(v) => keys::draw(frame, body, app, v, &theme),
         Screen::Describe(v) => describe::draw(frame, body, app, v, &theme),
+        Screen::Changes(v) => changes::draw(frame, body, app, v, &theme),
+        Screen::Deliveries(v) => deliveries::draw(frame, body, app, v, &theme),
     };
     app.body_rows.set(rows);
 

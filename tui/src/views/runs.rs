@@ -11,6 +11,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Cell;
 use scraper_common::{Flow, Run, RunStatus, StepType};
 
+/// Runs of every flow: at 80 columns the progress of running ones is kept
+/// over the changes of monitors' (their flow's runs show those).
 const COLUMNS: &[Column] = &[
     col("ID", 17, 0),
     flex("FLOW", 10, 1),
@@ -19,12 +21,13 @@ const COLUMNS: &[Column] = &[
     col("DURATION", 8, 3),
     col("PAGES", 5, 5),
     col("ITEMS", 6, 3),
+    col("CHANGES", 10, 5),
     col("COST", 8, 6),
     col("PROGRESS", 14, 4),
 ];
 
 /// The runs of one flow: its name is in the title, so the FLOW column
-/// would only repeat it; PAGES takes the room at 80 columns.
+/// would only repeat it; CHANGES takes the room at 80 columns.
 const OF_FLOW: &[Column] = &[
     col("ID", 17, 0),
     col("STATUS", 9, 0),
@@ -32,6 +35,7 @@ const OF_FLOW: &[Column] = &[
     col("DURATION", 8, 3),
     col("PAGES", 5, 5),
     col("ITEMS", 6, 3),
+    col("CHANGES", 10, 3),
     col("COST", 8, 6),
     col("PROGRESS", 14, 4),
 ];
@@ -75,6 +79,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &RunsView, theme: &T
             Cell::from(duration),
             Cell::from(r.pages_fetched.to_string()),
             Cell::from(r.items_extracted.to_string()),
+            Cell::from(changes(r, theme)),
             Cell::from(format::cost(r.cost)),
             Cell::from(progress(r, flows, theme)),
         ];
@@ -83,6 +88,36 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &RunsView, theme: &T
         }
         pick(cells, keep)
     })
+}
+
+/// A monitor's run against the one before: `+2 -1 ~3` (records added,
+/// removed, fields changed), `±1` (watched texts changed), `none`, or
+/// `baseline` for the first; blank for other runs.
+fn changes(run: &Run, theme: &Theme) -> Line<'static> {
+    let Some(changes) = &run.changes else {
+        return Line::default();
+    };
+    let c = &changes.counts;
+    if c.baseline {
+        return Line::styled("baseline", theme.dim());
+    }
+    if !c.any() {
+        return Line::styled("none", theme.dim());
+    }
+    let parts = [
+        ('+', c.added, theme.added()),
+        ('-', c.removed, theme.removed()),
+        ('~', c.changed, theme.changed()),
+        ('±', c.text_changed, theme.hunk()),
+    ];
+    let mut spans = Vec::new();
+    for (mark, n, style) in parts.into_iter().filter(|(_, n, _)| *n > 0) {
+        if !spans.is_empty() {
+            spans.push(Span::raw(" "));
+        }
+        spans.push(Span::styled(format!("{mark}{n}"), style));
+    }
+    Line::from(spans)
 }
 
 /// Pages fetched against the flow's page budget, for running runs.

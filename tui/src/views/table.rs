@@ -86,8 +86,6 @@ pub fn title_line(
     Line::from(spans)
 }
 
-/// Draws `table` in `area` (inside a block titled `title`): `cells` makes
-/// the cells of one row for the kept columns.
 /// What a view says about its table: the title, the columns, and what to
 /// show when it is empty.
 pub struct Spec<'a> {
@@ -98,6 +96,8 @@ pub struct Spec<'a> {
     pub loading: String,
 }
 
+/// Draws `table` in `area` (inside a block titled `title`): `cells` makes
+/// the cells of one row for the kept columns.
 pub fn render<T: TableRow>(
     frame: &mut Frame,
     area: Rect,
@@ -115,6 +115,21 @@ pub fn render<T: TableRow>(
     let block = frame_block(title, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    let text = if table.loaded { empty } else { &loading };
+    fill(frame, inner, columns, text, table, theme, cells)
+}
+
+/// The header row and the rows on screen of `table` in `inner`, with no
+/// box (`render` draws one); `empty` is said when no row is shown.
+pub fn fill<T: TableRow>(
+    frame: &mut Frame,
+    inner: Rect,
+    columns: &[Column],
+    empty: &str,
+    table: &Table<T>,
+    theme: &Theme,
+    cells: impl Fn(&T, &[usize]) -> Vec<Cell<'static>>,
+) -> usize {
     if inner.height == 0 {
         return 0;
     }
@@ -130,7 +145,6 @@ pub fn render<T: TableRow>(
                 .column_spacing(1),
             inner,
         );
-        let text = if table.loaded { empty } else { &loading };
         if inner.height > 2 {
             let msg = Rect {
                 y: inner.y + 2,
@@ -138,7 +152,7 @@ pub fn render<T: TableRow>(
                 ..inner
             };
             frame.render_widget(
-                Paragraph::new(Line::styled(text.to_string(), theme.dim())).centered(),
+                Paragraph::new(Line::styled(empty.to_string(), theme.dim())).centered(),
                 msg,
             );
         }

@@ -67,6 +67,26 @@ impl Theme {
         self.fg(Color::Cyan)
     }
 
+    /// A record or a line that appeared (a diff's `+`).
+    pub fn added(&self) -> Style {
+        self.fg(Color::Green)
+    }
+
+    /// A record or a line that went away (a diff's `-`).
+    pub fn removed(&self) -> Style {
+        self.fg(Color::Red)
+    }
+
+    /// A field that holds another value: neither good nor bad news.
+    pub fn changed(&self) -> Style {
+        self.fg(Color::Yellow)
+    }
+
+    /// A diff's `@@` hunk header.
+    pub fn hunk(&self) -> Style {
+        self.fg(Color::Cyan)
+    }
+
     pub fn matched(&self) -> Style {
         self.fg(Color::Yellow).add_modifier(Modifier::REVERSED)
     }

@@ -6,10 +6,13 @@
 
 use chrono::{DateTime, Duration, Utc};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use scraper_common::{ApiKey, Flow, ListResponse, LogEntry, Run, RunDetail, RunStatus};
-use scraper_tui::app::action::{
-    ApiResult, Command, Incoming, LogEvent, LogUpdate, Reply, Request, Stats,
+use scraper_common::{
+    ApiKey, ChangeEntry, Delivery, Flow, ListResponse, LogEntry, Run, RunDetail, RunStatus,
 };
+use scraper_tui::app::action::{
+    ApiResult, Command, Incoming, LogEvent, LogUpdate, Reply, Request, Stats, Subject,
+};
+use scraper_tui::app::nav::Target;
 use scraper_tui::{App, Settings};
 use serde_json::{Map, Value, json};
 
@@ -114,6 +117,22 @@ pub fn flows() -> Vec<Flow> {
     // The price monitor runs every 15 minutes; the next in 10.
     raw[0]["schedule"] = json!("every 15m");
     raw[0]["nextRunAt"] = json!(at(-10));
+    // Both monitors post to a webhook; the competitor's receiver said 410.
+    raw[0]["monitor"] = json!({
+        "key": "url",
+        "ignore": ["Updated \\d+ min ago"],
+        "notifyOn": [{"field": "price", "dropPercent": 10}, "added"],
+        "keepRuns": 50
+    });
+    raw[0]["webhookUrl"] = json!("https://hooks.example.com/scraper");
+    raw[0]["webhookSecret"] = json!("whsec_****k3Yw");
+    raw[5]["monitor"] = json!({
+        "selector": "#catalog",
+        "notifyOn": {"textContains": "Widget"}
+    });
+    raw[5]["webhookUrl"] = json!("https://hooks.example.net/rival");
+    raw[5]["webhookSecret"] = json!("whsec_****Q9zT");
+    raw[5]["webhookDisabled"] = json!("the receiver answered 410 Gone");
     raw.into_iter()
         .map(|v| serde_json::from_value(v).unwrap())
         .collect()
@@ -142,6 +161,7 @@ pub fn run_json(n: usize, flow: &Flow, status: &str, minutes_ago: i64) -> Value 
 }
 
 /// `n` runs, newest first: one running, one queued, then finished ones.
+/// The completed runs of the two monitors carry change counts.
 pub fn runs(n: usize) -> Vec<Run> {
     let flows = flows();
     (0..n)
@@ -153,14 +173,223 @@ pub fn runs(n: usize) -> Vec<Run> {
                 _ if i % 11 == 5 => "cancelled",
                 _ => "completed",
             };
-            serde_json::from_value(run_json(
-                i,
-                &flows[i % flows.len()],
-                status,
-                i as i64 * 3 + 1,
-            ))
-            .unwrap()
+            let flow = &flows[i % flows.len()];
+            let mut run = run_json(i, flow, status, i as i64 * 3 + 1);
+            if flow.mode == scraper_common::FlowMode::Monitor && status == "completed" {
+                run["changes"] = json!({"counts": change_counts(i)});
+            }
+            serde_json::from_value(run).unwrap()
         })
+        .collect()
+}
+
+/// What each completed monitor run found (see `changes()` for the entries).
+fn change_counts(i: usize) -> Value {
+    let counts = |added, removed, changed, unchanged, notified| {
+        json!({
+            "baseline": false, "added": added, "removed": removed, "changed": changed,
+            "unchanged": unchanged, "textChanged": 0, "linesAdded": 0, "linesRemoved": 0,
+            "notified": notified
+        })
+    };
+    match i {
+        6 => counts(2, 1, 3, 45, true),
+        12 => counts(0, 0, 1, 49, false),
+        11 => json!({
+            "baseline": false, "added": 0, "removed": 0, "changed": 0, "unchanged": 0,
+            "textChanged": 1, "linesAdded": 2, "linesRemoved": 1, "notified": true
+        }),
+        35 | 36 => json!({
+            "baseline": true, "added": 0, "removed": 0, "changed": 0, "unchanged": 0,
+            "textChanged": 0, "linesAdded": 0, "linesRemoved": 0, "notified": false
+        }),
+        _ => counts(0, 0, 0, 50, false),
+    }
+}
+
+/// The run id of fixture run `i`.
+pub fn run_id(i: usize) -> String {
+    format!("run-{}", 1795898551000u64 + i as u64)
+}
+
+/// The entries behind `change_counts`: the price monitor's run 6 (records
+/// added, removed and changed) and 12, and the competitor watch's run 11 (a
+/// text diff), as the API lists them.
+pub fn changes() -> Vec<ChangeEntry> {
+    let shop = |n: u32| format!("https://example-store.com/product/{n}");
+    let detected = |i: usize| at(i as i64 * 3);
+    let record = |run: usize, kind: &str, n: u32, name: &str, price: f64| {
+        json!({
+            "runId": run_id(run), "detectedAt": detected(run), "kind": kind, "key": shop(n),
+            "item": {"name": name, "price": price, "url": shop(n)}
+        })
+    };
+    let field = |run: usize, n: u32, field: &str, old: Value, new: Value, delta: Value| {
+        let mut v = json!({
+            "runId": run_id(run), "detectedAt": detected(run), "kind": "changed", "key": shop(n),
+            "field": field, "old": old, "new": new
+        });
+        if let Some((d, p)) = delta.as_array().map(|a| (a[0].clone(), a[1].clone())) {
+            v["delta"] = d;
+            v["deltaPercent"] = p;
+        }
+        v
+    };
+    let raw = vec![
+        field(
+            6,
+            1,
+            "price",
+            json!(79.99),
+            json!(69.99),
+            json!([-10.0, -12.5]),
+        ),
+        field(
+            6,
+            2,
+            "name",
+            json!("USB-C Hub 7-in-1"),
+            json!("USB-C Hub 8-in-1"),
+            Value::Null,
+        ),
+        field(
+            6,
+            5,
+            "price",
+            json!(289.0),
+            json!(299.0),
+            json!([10.0, 3.46]),
+        ),
+        record(6, "added", 6, "Noise Cancelling Earbuds", 59.99),
+        record(6, "added", 7, "Webcam 1080p", 39.0),
+        record(6, "removed", 3, "Mechanical Keyboard", 129.99),
+        json!({
+            "runId": run_id(11), "detectedAt": detected(11), "kind": "text",
+            "key": "https://rival.example.com/catalog",
+            "linesAdded": ["Widget Pro — $44", "Widget Max — $99"],
+            "linesRemoved": ["Widget Pro — $49"],
+            "diff": "--- previous\n+++ current\n@@ -1,4 +1,5 @@\n Catalog\n-Widget Pro — $49\n+Widget Pro — $44\n+Widget Max — $99\n Gadget — $19\n Free shipping over $50\n"
+        }),
+        field(12, 4, "price", json!(45.5), json!(49.0), json!([3.5, 7.69])),
+    ];
+    raw.into_iter()
+        .map(|v| serde_json::from_value(v).unwrap())
+        .collect()
+}
+
+/// Webhook messages of the price monitor (newest first: one pending after
+/// two failed attempts, delivered ones, one given up) and one of the
+/// competitor watch, stopped by a 410.
+pub fn deliveries() -> Vec<Delivery> {
+    let attempt =
+        |n: u32, ago: i64, code: Option<u16>, ms: u64, error: Option<&str>, body: Option<&str>| {
+            json!({
+                "attempt": n, "at": at(ago), "statusCode": code, "latencyMs": ms,
+                "error": error, "response": body
+            })
+        };
+    let delivery = |id: &str,
+                    flow: &str,
+                    run: usize,
+                    event: &str,
+                    status: &str,
+                    ago: i64,
+                    next: Option<i64>,
+                    attempts: Vec<Value>| {
+        json!({
+            "id": id, "flowId": flow, "runId": run_id(run), "event": event, "status": status,
+            "createdAt": at(ago), "nextAttemptAt": next.map(at), "attempts": attempts
+        })
+    };
+    let raw = vec![
+        delivery(
+            "msg_2x8Kq0fJ3nR5tV7wY9aB",
+            "flow-1",
+            6,
+            "changes.detected",
+            "pending",
+            18,
+            Some(-4),
+            vec![
+                attempt(
+                    1,
+                    18,
+                    Some(503),
+                    1200,
+                    Some("the receiver answered 503 Service Unavailable"),
+                    Some("<html>\n<body>Service Unavailable</body>\n</html>"),
+                ),
+                attempt(2, 17, None, 5000, Some("no answer within 5 s"), None),
+            ],
+        ),
+        delivery(
+            "msg_7hT1cV3bN5mQ8wE2rY4uI",
+            "flow-1",
+            6,
+            "run.completed",
+            "delivered",
+            18,
+            None,
+            vec![attempt(1, 18, Some(200), 85, None, Some("{\"ok\":true}"))],
+        ),
+        delivery(
+            "msg_9pL4kJ6hG8fD0sA2zX5cV",
+            "flow-1",
+            24,
+            "run.failed",
+            "failed",
+            72,
+            None,
+            vec![
+                attempt(
+                    1,
+                    72,
+                    Some(500),
+                    310,
+                    Some("the receiver answered 500 Internal Server Error"),
+                    Some("oops"),
+                ),
+                attempt(
+                    2,
+                    71,
+                    Some(500),
+                    280,
+                    Some("the receiver answered 500 Internal Server Error"),
+                    Some("oops"),
+                ),
+                attempt(3, 66, None, 3, Some("connection refused"), None),
+            ],
+        ),
+        delivery(
+            "msg_3mN5bV7cX9zL1kJ3hG5fD",
+            "flow-1",
+            12,
+            "run.completed",
+            "delivered",
+            36,
+            None,
+            vec![attempt(1, 36, Some(204), 92, None, None)],
+        ),
+        delivery(
+            "msg_5qW7eR9tY1uI3oP5aS7dF",
+            "flow-6",
+            11,
+            "changes.detected",
+            "failed",
+            33,
+            None,
+            vec![attempt(
+                1,
+                33,
+                Some(410),
+                40,
+                Some("the receiver answered 410 Gone: deliveries to this webhook are stopped"),
+                Some("gone"),
+            )],
+        ),
+    ];
+    raw.into_iter()
+        .map(|v| serde_json::from_value(v).unwrap())
         .collect()
 }
 
@@ -222,6 +451,8 @@ pub struct Data {
     pub flows: Vec<Flow>,
     pub runs: Vec<Run>,
     pub keys: Vec<ApiKey>,
+    pub changes: Vec<ChangeEntry>,
+    pub deliveries: Vec<Delivery>,
 }
 
 impl Default for Data {
@@ -230,6 +461,8 @@ impl Default for Data {
             flows: flows(),
             runs: runs(40),
             keys: keys(),
+            changes: changes(),
+            deliveries: deliveries(),
         }
     }
 }
@@ -306,6 +539,55 @@ impl Data {
                 run: self.runs.iter().find(|r| &r.id == id)?.clone(),
                 schema: self.flows[0].output_schema.clone(),
                 items: list(items()),
+            },
+            Request::Changes { target, kind } => {
+                let of_kind = |e: &&ChangeEntry| kind.is_none_or(|k| e.kind == k);
+                let (subject, entries): (Subject, Vec<ChangeEntry>) = match target {
+                    Target::Flow(id) => {
+                        let flow = self.flows.iter().find(|f| &f.id == id)?.clone();
+                        let runs: Vec<&str> = self
+                            .runs
+                            .iter()
+                            .filter(|r| &r.flow_id == id)
+                            .map(|r| r.id.as_str())
+                            .collect();
+                        let entries = self
+                            .changes
+                            .iter()
+                            .filter(|e| runs.contains(&e.run_id.as_str()))
+                            .filter(of_kind)
+                            .cloned()
+                            .collect();
+                        (Subject::Flow(Box::new(flow)), entries)
+                    }
+                    Target::Run(id) => {
+                        let run = self.runs.iter().find(|r| &r.id == id)?.clone();
+                        let entries = self
+                            .changes
+                            .iter()
+                            .filter(|e| &e.run_id == id)
+                            .filter(of_kind)
+                            .cloned()
+                            .collect();
+                        (Subject::Run(Box::new(run)), entries)
+                    }
+                };
+                Reply::Changes {
+                    target: target.clone(),
+                    kind: *kind,
+                    subject,
+                    changes: list(entries),
+                }
+            }
+            Request::Deliveries(id) => Reply::Deliveries {
+                flow: Box::new(self.flows.iter().find(|f| &f.id == id)?.clone()),
+                deliveries: list(
+                    self.deliveries
+                        .iter()
+                        .filter(|d| &d.flow_id == id)
+                        .cloned()
+                        .collect(),
+                ),
             },
             _ => return None,
         })

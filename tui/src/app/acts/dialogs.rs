@@ -41,6 +41,9 @@ impl App {
             Pending::DeleteFlow { id, .. } => Request::DeleteFlow(id),
             Pending::CancelRun { id } => Request::CancelRun(id),
             Pending::RevokeKey { id, .. } => Request::RevokeKey(id),
+            Pending::Redeliver { id, .. } => Request::Redeliver(id),
+            Pending::ResumeWebhook { flow_id, url } => Request::ResumeWebhook { flow_id, url },
+            Pending::RotateSecret { flow_id } => Request::RotateSecret(flow_id),
             Pending::Export { run_id, format } => {
                 let path = self
                     .settings

@@ -87,7 +87,7 @@ impl App {
 }
 
 /// all -> first -> ... -> last -> all.
-fn cycle<T: Copy + PartialEq>(current: Option<T>, all: &[T]) -> Option<T> {
+pub(super) fn cycle<T: Copy + PartialEq>(current: Option<T>, all: &[T]) -> Option<T> {
     match current {
         None => all.first().copied(),
         Some(c) => {

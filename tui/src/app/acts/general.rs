@@ -63,6 +63,8 @@ impl App {
             Screen::Runs(v) => Some(v.table.filter.clone()),
             Screen::Items(v) => Some(v.table.filter.clone()),
             Screen::Keys(v) => Some(v.table.filter.clone()),
+            Screen::Changes(v) => Some(v.table.filter.clone()),
+            Screen::Deliveries(v) => Some(v.table.filter.clone()),
             Screen::Logs(_) | Screen::Describe(_) => None,
         }
     }
@@ -73,6 +75,11 @@ impl App {
             Screen::Runs(v) => v.table.set_filter(filter),
             Screen::Items(v) => v.table.set_filter(filter),
             Screen::Keys(v) => v.table.set_filter(filter),
+            Screen::Changes(v) => {
+                v.table.set_filter(filter);
+                v.scroll = 0;
+            }
+            Screen::Deliveries(v) => v.table.set_filter(filter),
             Screen::Logs(_) | Screen::Describe(_) => {}
         }
     }

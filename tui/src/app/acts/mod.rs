@@ -1,6 +1,8 @@
 //! What each act does, one file per group of `action::Act`.
 
 mod api_keys;
+mod changes;
+mod deliveries;
 mod dialogs;
 mod flows;
 mod general;

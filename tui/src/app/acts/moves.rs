@@ -29,6 +29,15 @@ impl App {
             Screen::Runs(v) => move_table(&mut v.table, delta),
             Screen::Items(v) => move_table(&mut v.table, delta),
             Screen::Keys(v) => move_table(&mut v.table, delta),
+            Screen::Deliveries(v) => move_table(&mut v.table, delta),
+            Screen::Changes(v) => {
+                let bottom = v.height().saturating_sub(rows) as isize;
+                v.scroll = match delta {
+                    isize::MIN => 0,
+                    isize::MAX => bottom.max(0) as usize,
+                    d => (v.scroll as isize + d).clamp(0, bottom.max(0)) as usize,
+                };
+            }
             Screen::Describe(v) => {
                 v.scroll = match delta {
                     isize::MIN => 0,

@@ -4,8 +4,10 @@
 //! connections) against a real `scraper-server` process.
 //!
 //! `cargo bench -p scraper-server --bench api_lists`
-//! Env: BENCH_RUNS (0,100000,1000000), BENCH_SECS (5). Needs `wrk`
-//! (`apt-get install wrk`).
+//! Env: BENCH_RUNS (0,100000,1000000), BENCH_SECS (5), BENCH_PIN (1: the
+//! server on CPU 0 and wrk on CPU 1, so that the load generator does not
+//! take the server's core, as a client on another machine would not; with
+//! `taskset`). Needs `wrk` (`apt-get install wrk`).
 
 mod support;
 
@@ -33,7 +35,7 @@ fn main() {
     let work = tempfile::tempdir().expect("temp dir");
     let db = work.path().join("bench.db");
     let url = format!("sqlite://{}", db.display());
-    let server = Command::new(SERVER)
+    let server = pinned(0, SERVER)
         .args(["--listen", "127.0.0.1:0", "--workers", "0"])
         .args(["--database-url", &url])
         .stdout(Stdio::piped())
@@ -63,6 +65,15 @@ fn main() {
         ids
     });
 
+    let pin = std::env::var("BENCH_PIN").as_deref() == Ok("1");
+    println!(
+        "{}",
+        if pin {
+            "server on CPU 0, wrk on CPU 1"
+        } else {
+            "server and wrk share the CPUs"
+        }
+    );
     println!("runs in the database | endpoint | req/s | p99");
     let mut have = 0;
     for size in sizes {
@@ -107,9 +118,20 @@ async fn add_runs(url: &str, flows: &[String], from: u64, count: u64) {
     tx.commit().await.unwrap();
 }
 
+/// `program`, on CPU `cpu` alone when BENCH_PIN=1.
+fn pinned(cpu: u32, program: &str) -> Command {
+    if std::env::var("BENCH_PIN").as_deref() == Ok("1") {
+        let mut command = Command::new("taskset");
+        command.args(["-c", &cpu.to_string(), program]);
+        command
+    } else {
+        Command::new(program)
+    }
+}
+
 /// Requests/s and the 99th percentile latency wrk reports.
 fn wrk(url: &str, key: &str, secs: &str) -> (f64, String) {
-    let out = Command::new("wrk")
+    let out = pinned(1, "wrk")
         .args(["-t2", "-c32", &format!("-d{secs}s"), "--latency"])
         .args(["-H", &format!("X-API-Key: {key}"), url])
         .output()

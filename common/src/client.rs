@@ -5,7 +5,7 @@ use crate::extract::{ExtractRequest, ExtractResult};
 use crate::flow::{Flow, FlowFilter, FlowInput};
 use crate::key::{ApiKey, CreatedKey, NewKey};
 use crate::monitor::{ChangeEntry, ChangeKind, Delivery};
-use crate::run::{LogEnd, LogEntry, NewRun, Run, RunDetail, RunFilter};
+use crate::run::{LogEnd, LogEntry, NewRun, Run, RunDetail, RunFilter, Screenshot};
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -229,6 +229,36 @@ impl Client {
     pub async fn get_run(&self, id: &str) -> Result<RunDetail, ClientError> {
         self.data(Method::GET, self.url(&["runs", id]), None::<&()>)
             .await
+    }
+
+    /// `GET /api/runs/:id/screenshots`: a browser run's screenshots.
+    pub async fn screenshots(&self, run_id: &str) -> Result<ListResponse<Screenshot>, ClientError> {
+        self.send(
+            Method::GET,
+            self.url(&["runs", run_id, "screenshots"]),
+            None::<&()>,
+        )
+        .await
+    }
+
+    /// `GET /api/runs/:id/screenshots/:n`: the PNG.
+    pub async fn screenshot_png(&self, run_id: &str, n: u32) -> Result<Vec<u8>, ClientError> {
+        let url = self.url(&["runs", run_id, "screenshots", &n.to_string()]);
+        let response = self
+            .execute(&url, || self.request(Method::GET, url.clone()))
+            .await?;
+        let status = response.status();
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|source| ClientError::Unreachable {
+                url: url.to_string(),
+                source,
+            })?;
+        if !status.is_success() {
+            return decode::<Value>(&url, status, &bytes).map(|_| Vec::new());
+        }
+        Ok(bytes.to_vec())
     }
 
     /// `GET /api/runs/:id/changes`: what a monitor's run changed.

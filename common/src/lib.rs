@@ -31,6 +31,6 @@ pub use monitor::{
 };
 pub use run::{
     FailureReason, LogEnd, LogEntry, LogLevel, NewRun, Run, RunDetail, RunFilter, RunStatus,
-    StreamEnd, Trigger,
+    Screenshot, StreamEnd, Trigger,
 };
 pub use scope::Scope;

@@ -48,6 +48,9 @@ crate::named_enum! {
         EmptyExtraction => "empty_extraction",
         /// The flow's steps cannot be run as saved.
         InvalidFlow => "invalid_flow",
+        /// A browser step could not do what it says (a selector not found in
+        /// time, say); the error names the step and a screenshot shows the page.
+        StepFailed => "step_failed",
         /// The worker stopped (crash, restart, shutdown) before the run finished.
         WorkerLost => "worker_lost",
         /// The flow needs something this server does not do yet.
@@ -160,4 +163,22 @@ pub struct RunFilter {
     pub status: Option<RunStatus>,
     pub limit: Option<u32>,
     pub offset: Option<u64>,
+}
+
+/// A screenshot a browser run took (`GET /api/runs/:id/screenshots`); the
+/// PNG itself is at `GET /api/runs/:id/screenshots/:n`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Screenshot {
+    /// 1 for the run's first screenshot.
+    pub n: u32,
+    /// The index of the step that took it (`steps[i]`), when a step did.
+    pub step: Option<u32>,
+    /// What it shows: the step's name, and why it was taken.
+    pub label: String,
+    #[serde(with = "time")]
+    #[schema(value_type = String, format = DateTime)]
+    pub taken_at: Timestamp,
+    /// Size of the PNG.
+    pub bytes: u64,
 }

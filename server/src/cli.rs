@@ -20,7 +20,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the server (the default).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Manage API keys in the database directly (no running server needed).
     Keys {
         #[command(subcommand)]
@@ -118,6 +118,16 @@ pub struct ServeArgs {
     /// asked).
     #[arg(long, env = "SCRAPER_WEBHOOK_RETRIES", default_value = "5s,5m,30m,2h,5h", value_parser = durations)]
     pub webhook_retries: Durations,
+    /// Interact runs at once; others wait for a browser slot.
+    #[arg(long, env = "SCRAPER_BROWSER_SLOTS", default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub browser_slots: u32,
+    /// Pages a browser loads before a fresh one replaces it.
+    #[arg(long, env = "SCRAPER_BROWSER_RESTART_AFTER", default_value_t = 500, value_parser = clap::value_parser!(u64).range(1..))]
+    pub browser_restart_after: u64,
+    /// A browser no run has used for this long is closed (the next run
+    /// starts one).
+    #[arg(long, env = "SCRAPER_BROWSER_IDLE", default_value = "60s", value_parser = scraper_server::monitor::schedule::parse_duration)]
+    pub browser_idle: std::time::Duration,
     /// A webhook receiver that has not answered by then failed the attempt.
     #[arg(long, env = "SCRAPER_WEBHOOK_TIMEOUT", default_value = "10s", value_parser = scraper_server::monitor::schedule::parse_duration)]
     pub webhook_timeout: std::time::Duration,

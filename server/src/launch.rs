@@ -49,8 +49,8 @@ pub enum LaunchError {
         addr: SocketAddr,
         source: std::io::Error,
     },
-    #[error("building the HTTP client: {0}")]
-    Http(#[from] reqwest::Error),
+    #[error("{0}")]
+    State(#[from] crate::StateError),
     #[error("adding the demo flows: {0}")]
     Demo(StoreError),
 }
@@ -103,6 +103,13 @@ pub async fn launch(options: LaunchOptions) -> Result<Running, LaunchError> {
         config.private_networks = demo::allow_shop(config.private_networks, addr);
     }
     let state = AppState::new(store, &config)?;
+    if !state.browsers.available() {
+        tracing::warn!(
+            chromium = %state.browsers.config().executable.display(),
+            "no Chromium here: interact runs and render: true pages will fail until it is \
+             installed (apt-get install -y chromium) or CHROME_BIN names it; extract flows work"
+        );
+    }
     if config.demo {
         demo::seed(&state, &demo::base_url(addr))
             .await

@@ -12,6 +12,7 @@ pub mod engine;
 pub mod extract;
 pub mod fetch;
 mod http_server;
+pub mod interact;
 pub mod keys;
 mod launch;
 pub mod monitor;
@@ -48,6 +49,8 @@ pub struct Config {
     pub metrics_listen: Option<std::net::SocketAddr>,
     /// Requests a second per key (see `api::rate_limit`); none by default.
     pub rate_limit: Option<api::rate_limit::RateLimit>,
+    /// The browser of interact runs and `render: true` pages.
+    pub browser: interact::BrowserConfig,
 }
 
 /// What every request handler can reach.
@@ -67,12 +70,23 @@ pub struct AppState {
     pub flow_lists: Arc<api::list_cache::ListCache>,
     /// Keys recently checked against the store.
     pub verified_keys: Arc<keys::VerifiedKeys>,
+    /// The browser interact runs share.
+    pub browsers: Arc<interact::Browsers>,
     /// Fires when the server begins to shut down: workers stop, log streams end.
     pub shutdown: CancellationToken,
 }
 
+/// What can keep the server's state from being built.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    #[error("building the HTTP client: {0}")]
+    Http(#[from] reqwest::Error),
+    #[error("making the browsers' folder: {0}")]
+    Browsers(#[from] std::io::Error),
+}
+
 impl AppState {
-    pub fn new(store: Store, config: &Config) -> Result<AppState, reqwest::Error> {
+    pub fn new(store: Store, config: &Config) -> Result<AppState, StateError> {
         let policy = Arc::new(UrlPolicy::new(config.private_networks.clone()));
         let options = ClientOptions {
             timeout: config.fetch.timeout,
@@ -89,7 +103,12 @@ impl AppState {
         )?;
         let shutdown = CancellationToken::new();
         let metrics = Arc::new(prometheus::Metrics::default());
+        let browsers = Arc::new(interact::Browsers::new(
+            config.browser.clone(),
+            policy.clone(),
+        )?);
         let ctx = engine::Ctx {
+            browsers: browsers.clone(),
             metrics: metrics.clone(),
             store: store.clone(),
             http: http.clone(),
@@ -114,6 +133,7 @@ impl AppState {
                 .map(|limit| Arc::new(api::rate_limit::Limiter::new(limit))),
             flow_lists: Arc::default(),
             verified_keys: Arc::default(),
+            browsers,
             shutdown,
         })
     }
@@ -159,4 +179,6 @@ pub(crate) async fn serve(
     http_server::run(routes, listener, state.metrics.clone(), signal).await;
     state.shutdown.cancel();
     while workers.join_next().await.is_some() {}
+    // After the workers: their runs have ended and let go of their pages.
+    state.browsers.shutdown().await;
 }

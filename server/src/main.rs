@@ -2,6 +2,7 @@ use anyhow::{Context, Result, bail};
 use clap::Parser;
 use scraper_common::NewKey;
 use scraper_server::engine::{EngineConfig, Prices};
+use scraper_server::interact::BrowserConfig;
 use scraper_server::monitor::webhook::WebhookConfig;
 use scraper_server::store::Store;
 use scraper_server::validate;
@@ -18,7 +19,7 @@ async fn main() -> Result<()> {
     let cli = Cli::parse();
     match cli.command {
         None => serve(cli.serve).await,
-        Some(Command::Serve(args)) => serve(args).await,
+        Some(Command::Serve(args)) => serve(*args).await,
         Some(Command::Keys { command, db }) => {
             let store = Store::open(&db.database_url)
                 .await
@@ -62,6 +63,12 @@ async fn serve(args: ServeArgs) -> Result<()> {
                 per_mb: args.price_per_mb,
             },
             ..EngineConfig::default()
+        },
+        browser: BrowserConfig {
+            slots: args.browser_slots as usize,
+            restart_after: args.browser_restart_after,
+            idle: args.browser_idle,
+            ..BrowserConfig::default()
         },
         ..Config::default()
     };

@@ -153,6 +153,8 @@ pub(crate) fn route(path: &str) -> &'static str {
         ["api", "runs", _, "logs", "stream"] => "/api/runs/:id/logs/stream",
         ["api", "runs", _, "items"] => "/api/runs/:id/items",
         ["api", "runs", _, "changes"] => "/api/runs/:id/changes",
+        ["api", "runs", _, "screenshots"] => "/api/runs/:id/screenshots",
+        ["api", "runs", _, "screenshots", _] => "/api/runs/:id/screenshots/:n",
         ["api", "flows", _, "changes"] => "/api/flows/:id/changes",
         ["api", "flows", _, "deliveries"] => "/api/flows/:id/deliveries",
         ["api", "flows", _, "webhook", "rotate"] => "/api/flows/:id/webhook/rotate",

@@ -62,9 +62,11 @@ pub fn flow(input: &FlowInput) -> Result<(), Invalid> {
             }
         }
     }
-    // What the steps mean is checked now, not when a run fails on it. Interact
-    // flows may be saved; their runs say that interact mode is not available.
-    if input.mode != FlowMode::Interact {
+    // What the steps mean is checked now, not when a run fails on it.
+    if input.mode == FlowMode::Interact {
+        crate::interact::steps::script(&input.steps, input.output_schema.as_ref())
+            .map_err(|e| Invalid::new(e.to_string()))?;
+    } else {
         crate::engine::plan::plan(
             &input.url,
             input.mode,

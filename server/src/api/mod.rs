@@ -21,6 +21,7 @@ pub mod rate_limit;
 mod reply;
 mod run_data;
 mod runs;
+mod screenshots;
 mod webhooks;
 
 pub use body::MAX_BODY_BYTES;
@@ -206,6 +207,14 @@ pub fn routes(app: &AppState) -> BoxedFilter<(Response,)> {
         .and(with(Scope::RunsRead))
         .and(query::pairs())
         .then(export::items);
+    let runs_screenshots = warp::path!("api" / "runs" / String / "screenshots")
+        .and(warp::get())
+        .and(with(Scope::RunsRead))
+        .then(screenshots::list);
+    let runs_screenshot = warp::path!("api" / "runs" / String / "screenshots" / u32)
+        .and(warp::get())
+        .and(with(Scope::RunsRead))
+        .then(screenshots::png);
     let runs_changes = warp::path!("api" / "runs" / String / "changes")
         .and(warp::get())
         .and(with(Scope::RunsRead))
@@ -225,6 +234,10 @@ pub fn routes(app: &AppState) -> BoxedFilter<(Response,)> {
         .or(runs_items)
         .unify()
         .or(runs_changes)
+        .unify()
+        .or(runs_screenshots)
+        .unify()
+        .or(runs_screenshot)
         .unify()
         .boxed();
     let keys = keys_list

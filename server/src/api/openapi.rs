@@ -4,7 +4,7 @@
 //! from files compiled into the binary.
 
 use super::error::ApiError;
-use super::{changes, export, extract, flows, keys, run_data, runs, webhooks};
+use super::{changes, export, extract, flows, keys, run_data, runs, screenshots, webhooks};
 use scraper_common::ErrorBody;
 use serde_json::Value;
 use serde_json::json;
@@ -35,6 +35,7 @@ const KEY_SCHEME: &str = "apiKey";
         flows::list, flows::create, flows::get, flows::update, flows::delete,
         runs::list, runs::create, runs::get, runs::cancel,
         run_data::logs, run_data::stream, export::items,
+        screenshots::list, screenshots::png,
         extract::extract,
         keys::list, keys::create, keys::revoke,
         changes::of_run, changes::of_flow,
@@ -150,6 +151,7 @@ const LINKS: &[(&str, &str, &str, Uses)] = &[
     ("createRun", "201", "getRunItems", Uses::PathId),
     ("createKey", "201", "revokeKey", Uses::PathId),
     ("createRun", "201", "getRunChanges", Uses::PathId),
+    ("createRun", "201", "listScreenshots", Uses::PathId),
     ("createFlow", "201", "getFlowChanges", Uses::PathId),
     ("createFlow", "201", "listDeliveries", Uses::PathId),
     ("createFlow", "201", "rotateWebhookSecret", Uses::PathId),

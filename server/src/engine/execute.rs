@@ -11,7 +11,7 @@ use crate::fetch::{FetchOptions, fetch_page};
 use crate::net::UrlPolicy;
 use crate::store::{self, Progress, Store};
 use scraper::{Html, Selector};
-use scraper_common::{FailureReason, Flow, LogLevel, RunStatus};
+use scraper_common::{FailureReason, Flow, FlowMode, LogLevel, RunStatus};
 use serde_json::{Map, Value};
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -47,6 +47,8 @@ impl Prices {
 #[derive(Clone)]
 pub struct Ctx {
     pub store: Store,
+    /// The browser of interact runs and `render: true` pages.
+    pub browsers: Arc<crate::interact::Browsers>,
     pub metrics: Arc<crate::prometheus::Metrics>,
     pub http: reqwest::Client,
     /// The same URL policy, following no redirect: for webhooks.
@@ -66,7 +68,7 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    fn completed() -> Outcome {
+    pub(super) fn completed() -> Outcome {
         Outcome {
             status: RunStatus::Completed,
             failure_reason: None,
@@ -74,7 +76,7 @@ impl Outcome {
         }
     }
 
-    fn failed(reason: FailureReason, error: impl Into<String>) -> Outcome {
+    pub(super) fn failed(reason: FailureReason, error: impl Into<String>) -> Outcome {
         Outcome {
             status: RunStatus::Failed,
             failure_reason: Some(reason),
@@ -87,10 +89,10 @@ const PROGRESS_EVERY: Duration = Duration::from_secs(2);
 const PROGRESS_PAGES: u64 = 100;
 
 /// The state of a run while pages come in.
-struct Tally<'a> {
-    ctx: &'a Ctx,
-    run_id: &'a str,
-    log: RunLog,
+pub(super) struct Tally<'a> {
+    pub(super) ctx: &'a Ctx,
+    pub(super) run_id: &'a str,
+    pub(super) log: RunLog,
     sink: ItemSink,
     progress: Progress,
     limit: u64,
@@ -99,6 +101,24 @@ struct Tally<'a> {
     first_failure: Option<(FailureReason, String)>,
     last_report: Instant,
     pages_at_report: u64,
+}
+
+impl<'a> Tally<'a> {
+    /// A run that expects up to `limit` pages.
+    pub(super) fn new(ctx: &'a Ctx, run_id: &'a str, log: RunLog, limit: u64) -> Tally<'a> {
+        Tally {
+            ctx,
+            run_id,
+            log,
+            sink: ItemSink::new(ctx.store.clone(), run_id),
+            progress: Progress::default(),
+            limit,
+            uncoerced: 0,
+            first_failure: None,
+            last_report: Instant::now(),
+            pages_at_report: 0,
+        }
+    }
 }
 
 impl Tally<'_> {
@@ -119,7 +139,7 @@ impl Tally<'_> {
         self.report(false).await
     }
 
-    async fn page_done(
+    pub(super) async fn page_done(
         &mut self,
         bytes: usize,
         warnings: &[String],
@@ -142,7 +162,7 @@ impl Tally<'_> {
     }
 
     /// Stores counters; logs progress every 2 s or 100 pages (or when `now`).
-    async fn report(&mut self, now: bool) -> store::Result<()> {
+    pub(super) async fn report(&mut self, now: bool) -> store::Result<()> {
         let pages = self.progress.pages_fetched + self.progress.pages_failed;
         let due = self.last_report.elapsed() >= PROGRESS_EVERY
             || pages >= self.pages_at_report + PROGRESS_PAGES;
@@ -188,6 +208,9 @@ pub async fn execute(
     flow: &Flow,
     cancel: &CancellationToken,
 ) -> store::Result<Outcome> {
+    if flow.mode == FlowMode::Interact {
+        return super::browse::execute(ctx, run_id, flow, cancel).await;
+    }
     let mut log = RunLog::new(ctx.store.clone(), run_id, 1, ctx.log_cap);
     let plan = match plan::of_flow(flow) {
         Ok(plan) => plan,
@@ -215,18 +238,7 @@ pub async fn execute(
     .await?;
 
     let rules = Arc::new(plan.extracts);
-    let mut tally = Tally {
-        ctx,
-        run_id,
-        log,
-        sink: ItemSink::new(ctx.store.clone(), run_id),
-        progress: Progress::default(),
-        limit,
-        uncoerced: 0,
-        first_failure: None,
-        last_report: Instant::now(),
-        pages_at_report: 0,
-    };
+    let mut tally = Tally::new(ctx, run_id, log, limit);
     match plan.source {
         Source::Page { url } => follow(&mut tally, &rules, url, None, 1, cancel).await?,
         Source::Paginate {
@@ -241,8 +253,18 @@ pub async fn execute(
             crawl_site(&mut tally, &rules, &url, &settings, cancel).await?
         }
     }
-    tally.report(true).await?;
+    conclude(tally, cancel, None).await
+}
 
+/// How the run ended, from what it did, with the summary line: cancelled,
+/// `failed` (the run's own failure, else no page fetched, else nothing
+/// extracted), or completed.
+pub(super) async fn conclude(
+    mut tally: Tally<'_>,
+    cancel: &CancellationToken,
+    failed: Option<Outcome>,
+) -> store::Result<Outcome> {
+    tally.report(true).await?;
     let p = tally.progress;
     let outcome = if cancel.is_cancelled() {
         Outcome {
@@ -250,6 +272,8 @@ pub async fn execute(
             failure_reason: None,
             error: None,
         }
+    } else if let Some(failed) = failed {
+        failed
     } else if p.pages_fetched == 0 {
         let (reason, message) = tally
             .first_failure
@@ -437,15 +461,15 @@ fn extract_if_wanted(
 
 /// What one page gave.
 #[derive(Default)]
-struct Extracted {
-    items: Vec<Map<String, Value>>,
+pub(super) struct Extracted {
+    pub(super) items: Vec<Map<String, Value>>,
     uncoerced: u64,
     /// The absolute URL of its "next" link, when paginating.
     next: Option<String>,
 }
 
 /// Parses a page once and applies every extract rule whose `pages` pattern fits.
-fn extract_page(
+pub(super) fn extract_page(
     html: &str,
     url: &Url,
     rules: &[ExtractRule],

@@ -3,6 +3,7 @@
 //! that fails runs whose worker died. `--workers 0` runs none of it: the node
 //! serves the API and runs wait for a node that executes.
 
+mod browse;
 mod execute;
 mod failure;
 mod log;

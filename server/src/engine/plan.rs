@@ -100,7 +100,7 @@ impl From<String> for PlanError {
 }
 
 /// A step's settings, typed; the error names the step and the setting.
-fn settings<T: DeserializeOwned>(i: usize, step: &Step) -> Result<T, String> {
+pub(crate) fn settings<T: DeserializeOwned>(i: usize, step: &Step) -> Result<T, String> {
     let value = Value::Object(step.settings.clone());
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
@@ -122,8 +122,9 @@ pub fn plan(
     monitor: Option<&MonitorSettings>,
 ) -> Result<Plan, PlanError> {
     if mode == FlowMode::Interact {
-        return Err(PlanError::Unsupported(
-            "interact mode (headless Chromium) is not available in this version yet".to_string(),
+        // Their steps are a browser script: `interact::steps::script`.
+        return Err(PlanError::Invalid(
+            "an interact flow's steps run in the browser, not as a fetch plan".to_string(),
         ));
     }
     let mut source: Option<Source> = None;
@@ -184,39 +185,22 @@ pub fn plan(
                     .map_err(|e| format!("steps[{i}].{e}"))?;
                 source = Some(Source::Crawl { url, settings });
             }
-            StepType::Extract => {
-                let s: ExtractSettings = settings(i, step)?;
-                let pages = s
-                    .pages
-                    .map(|p| {
-                        Regex::new(&p).map_err(|e| {
-                            format!(
-                                "steps[{i}].pages: `{p}` is not a valid regular expression: {e}"
-                            )
-                        })
-                    })
-                    .transpose()?;
-                let spec = ExtractSpec {
-                    schema: schema.cloned(),
-                    instructions: s.instructions,
-                    selector: s.selector,
-                    fields: s.fields,
-                };
-                let spec = extract::compile(&spec).map_err(|e| format!("steps[{i}].{e}"))?;
-                extracts.push(ExtractRule {
-                    pages,
-                    take: Take::Records(spec),
-                });
-            }
+            StepType::Extract => extracts.push(extract_rule(i, step, schema)?),
             StepType::Click
             | StepType::Type
+            | StepType::Press
+            | StepType::Select
+            | StepType::Hover
             | StepType::Wait
             | StepType::Scroll
             | StepType::Screenshot => {
-                return Err(PlanError::Unsupported(format!(
-                    "steps[{i}]: `{}` steps drive a browser (interact mode), which is not available in this version yet",
+                return Err(format!(
+                    "steps[{i}]: `{}` steps drive a browser: they belong to interact flows \
+                     (set mode to interact; `render: true` on navigate, paginate or crawl \
+                     loads pages in the browser for extract and monitor flows)",
                     step.kind
-                )));
+                )
+                .into());
             }
         }
     }
@@ -246,21 +230,55 @@ pub fn plan(
         });
     } else if extracts.is_empty() {
         // A flow without an extract step extracts from every page with its schema.
-        let spec = ExtractSpec {
-            schema: schema.cloned(),
-            ..ExtractSpec::default()
-        };
-        let spec = extract::compile(&spec).map_err(|e| format!("outputSchema: {}", e.message))?;
-        extracts.push(ExtractRule {
-            pages: None,
-            take: Take::Records(spec),
-        });
+        extracts.push(default_rule(schema)?);
     }
     Ok(Plan {
         source: source.unwrap_or(Source::Page {
             url: flow_url.to_string(),
         }),
         extracts,
+    })
+}
+
+/// What an `extract` step (steps[i]) takes from a page.
+pub(crate) fn extract_rule(
+    i: usize,
+    step: &Step,
+    schema: Option<&OutputSchema>,
+) -> Result<ExtractRule, PlanError> {
+    let s: ExtractSettings = settings(i, step)?;
+    let pages = s
+        .pages
+        .map(|p| {
+            Regex::new(&p).map_err(|e| {
+                format!("steps[{i}].pages: `{p}` is not a valid regular expression: {e}")
+            })
+        })
+        .transpose()?;
+    let spec = ExtractSpec {
+        schema: schema.cloned(),
+        instructions: s.instructions,
+        selector: s.selector,
+        fields: s.fields,
+    };
+    let spec = extract::compile(&spec).map_err(|e| format!("steps[{i}].{e}"))?;
+    Ok(ExtractRule {
+        pages,
+        take: Take::Records(spec),
+    })
+}
+
+/// What a flow without an extract step takes from every page: records of
+/// its schema.
+pub(crate) fn default_rule(schema: Option<&OutputSchema>) -> Result<ExtractRule, PlanError> {
+    let spec = ExtractSpec {
+        schema: schema.cloned(),
+        ..ExtractSpec::default()
+    };
+    let spec = extract::compile(&spec).map_err(|e| format!("outputSchema: {}", e.message))?;
+    Ok(ExtractRule {
+        pages: None,
+        take: Take::Records(spec),
     })
 }
 

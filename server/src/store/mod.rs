@@ -14,6 +14,7 @@ mod queue;
 mod retention;
 mod runs;
 mod schedules;
+mod screenshots;
 mod webhooks;
 
 pub use changes::{ChangeQuery, RecordedChanges};

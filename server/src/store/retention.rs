@@ -1,6 +1,6 @@
 //! Retention: a monitor's history stays small while its change timeline
-//! stays whole. Old runs lose their items and logs, never their row or the
-//! changes they found.
+//! stays whole. Old runs lose their items, logs and screenshots, never their
+//! row or the changes they found.
 
 use super::{Result, Store, now_ms};
 
@@ -41,6 +41,7 @@ impl Store {
                     "DELETE FROM run_items WHERE run_id = ?",
                     "DELETE FROM run_item_keys WHERE run_id = ?",
                     "DELETE FROM run_logs WHERE run_id = ?",
+                    "DELETE FROM run_screenshots WHERE run_id = ?",
                 ] {
                     sqlx::query(sql).bind(id).execute(&mut *tx).await?;
                 }

@@ -2,7 +2,7 @@
 //! serve on 127.0.0.1, extract, store, log, and end honestly.
 
 use reqwest::Method;
-use scraper_common::{FlowInput, FlowMode, FlowStatus, RunStatus};
+use scraper_common::{FlowInput, FlowStatus, RunStatus};
 use scraper_server::Config;
 use scraper_server::engine::EngineConfig;
 use scraper_tests::site::{Reply, TestSite, cards, closed_port};
@@ -279,32 +279,22 @@ async fn unreachable_refused_and_slow_sites_fail_with_their_reason() {
 }
 
 #[tokio::test]
-async fn modes_and_steps_not_built_yet_fail_saying_so() {
+async fn browser_steps_belong_to_interact_flows_and_settings_are_checked_when_saved() {
     let site = TestSite::pages(vec![("/", Reply::html(cards(&[("A", "$1")], None)))]).await;
     let app = spawn_app_on_loopback().await;
-    let mut input = FlowInput::new("browser", site.url("/"));
-    input.mode = FlowMode::Interact;
-    input.steps = serde_json::from_value(json!([{"type": "click", "selector": "button"}])).unwrap();
-    let interact = app.client.create_flow(&input).await.unwrap();
-    let done = app
-        .wait_finished(&app.client.create_run(&interact.id).await.unwrap().id, WAIT)
-        .await;
-    assert_eq!(
-        done.run
-            .failure_reason
-            .map(scraper_common::FailureReason::as_str),
-        Some("unsupported")
-    );
-    assert!(done.run.error.as_deref().unwrap().contains("interact mode"));
-    assert_eq!(site.hits(), 0, "nothing pretended to browse");
-
     // A browser step in an extract flow is refused when the flow is saved.
     let got = app
         .send(app.raw(Method::POST, "/flows").json(&json!({
             "name": "x", "url": site.url("/"), "steps": [{"type": "click"}]
         })))
         .await;
-    assert_error(&got, 422, "validation_failed", &["steps[0]", "click"]);
+    assert_error(
+        &got,
+        422,
+        "validation_failed",
+        &["steps[0]", "click", "interact"],
+    );
+    assert_eq!(site.hits(), 0);
     // Settings are checked when the flow is saved, naming the step.
     let got = app
         .send(app.raw(Method::POST, "/flows").json(&json!({

@@ -18,4 +18,4 @@ pub use events::{
     CrawlError, CrawlEvent, CrawlSummary, CrawledPage, FailedPage, FailureKind, StopReason,
 };
 pub use settings::{CrawlSettings, SettingsError};
-pub use site_crawl::crawl;
+pub use site_crawl::{crawl, crawl_with};

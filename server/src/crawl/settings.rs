@@ -60,6 +60,10 @@ pub struct CrawlSettings {
     /// robots.txt, else `/sitemap.xml`), so pages that no link reaches are found.
     #[serde(default)]
     pub use_sitemap: bool,
+    /// Load each page in the browser and read what it rendered (for sites
+    /// that build their pages with JavaScript).
+    #[serde(default)]
+    pub render: bool,
 }
 
 fn default_max_pages() -> u32 {
@@ -89,6 +93,7 @@ impl Default for CrawlSettings {
             timeout_ms: DEFAULT_TIMEOUT_MS,
             user_agent: None,
             use_sitemap: false,
+            render: false,
         }
     }
 }

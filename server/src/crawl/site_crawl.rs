@@ -50,6 +50,20 @@ pub async fn crawl(
     sink: mpsc::Sender<CrawlEvent>,
     cancel: CancellationToken,
 ) -> Result<CrawlSummary, CrawlError> {
+    crawl_with(start_url, settings, client, policy, sink, cancel, None).await
+}
+
+/// `crawl`, with each page loaded in the browser by `renderer` (robots.txt
+/// and sitemaps are still fetched).
+pub async fn crawl_with(
+    start_url: &str,
+    settings: &CrawlSettings,
+    client: reqwest::Client,
+    policy: &UrlPolicy,
+    sink: mpsc::Sender<CrawlEvent>,
+    cancel: CancellationToken,
+    renderer: Option<Arc<crate::interact::render::Renderer>>,
+) -> Result<CrawlSummary, CrawlError> {
     let started = Instant::now();
     settings.validate()?;
     let mut start = policy
@@ -129,6 +143,7 @@ pub async fn crawl(
         start: start.clone(),
         sink,
         stop: stop.clone(),
+        renderer,
     }));
     shared.depths.record(start.as_str(), 0);
     for seed in &seeds {

@@ -28,6 +28,7 @@ use crate::crawl::request_gates::{Pacer, RobotsGate, lock};
 use crate::crawl::site_scope::{OutOfScope, SiteScope};
 use crate::crawl::spider_input::{link_base, spider_headers};
 use crate::fetch::{self, MAX_PAGE_BYTES, RequestOptions, fetch_html};
+use crate::interact::render::Renderer;
 use crate::net::fetch_error::FetchError;
 
 #[derive(Default)]
@@ -96,6 +97,7 @@ pub(crate) struct CrawlShared {
     pub counters: Counters,
     pub start_failure: Mutex<Option<FetchError>>,
     pub start_disallowed: Mutex<Option<String>>,
+    renderer: Option<Arc<Renderer>>,
 }
 
 pub(crate) struct CrawlSharedParts {
@@ -111,6 +113,8 @@ pub(crate) struct CrawlSharedParts {
     pub start: Url,
     pub sink: mpsc::Sender<CrawlEvent>,
     pub stop: CancellationToken,
+    /// Loads each page in the browser instead of fetching it (`render: true`).
+    pub renderer: Option<Arc<Renderer>>,
 }
 
 impl CrawlShared {
@@ -142,6 +146,7 @@ impl CrawlShared {
             counters: Counters::default(),
             start_failure: Mutex::new(None),
             start_disallowed: Mutex::new(None),
+            renderer: parts.renderer,
         }
     }
 
@@ -301,7 +306,10 @@ impl CrawlShared {
             fetched = async {
                 let _slot = self.fetch_slots.acquire().await;
                 self.pacer.wait().await;
-                fetch_html(&self.client, &url, &opts).await
+                match &self.renderer {
+                    Some(renderer) => renderer.fetch(&url, self.timeout).await,
+                    None => fetch_html(&self.client, &url, &opts).await,
+                }
             } => Some(fetched),
         };
         let response = match fetched {

@@ -73,14 +73,7 @@ pub(super) async fn execute(
     }
     let session = match session {
         Ok(session) => session,
-        Err(e) => {
-            let reason = match e {
-                BrowserError::Missing(_) => FailureReason::Unsupported,
-                BrowserError::Crashed | BrowserError::ShuttingDown => FailureReason::WorkerLost,
-                _ => FailureReason::Internal,
-            };
-            return Ok(Outcome::failed(reason, e.to_string()));
-        }
+        Err(e) => return Ok(browser_failure(e)),
     };
     let guard = match Guard::attach(&session.page, ctx.policy.clone()).await {
         Ok(guard) => guard,
@@ -114,6 +107,16 @@ pub(super) async fn execute(
         session.close().await;
     }
     conclude(tally, cancel, failed).await
+}
+
+/// A run that could not get its browser.
+pub(super) fn browser_failure(e: BrowserError) -> Outcome {
+    let reason = match e {
+        BrowserError::Missing(_) => FailureReason::Unsupported,
+        BrowserError::Crashed | BrowserError::ShuttingDown => FailureReason::WorkerLost,
+        _ => FailureReason::Internal,
+    };
+    Outcome::failed(reason, e.to_string())
 }
 
 /// Folds the extract steps that follow a `paginate` into it: it applies
@@ -360,7 +363,7 @@ impl Browse<'_, '_> {
                 Ok(format!("waited {} ms", wait.as_millis()))
             }
             Action::Wait(WaitFor::NetworkIdle { timeout }) => {
-                actions::network_idle(page, *timeout).await?;
+                actions::network_idle(page, *timeout, actions::IDLE_FOR).await?;
                 Ok("the network is idle".to_string())
             }
             Action::Scroll(scroll) => {

@@ -8,6 +8,7 @@ use super::sink::ItemSink;
 use crate::crawl::{self, CrawlEvent, CrawlSettings};
 use crate::extract;
 use crate::fetch::{FetchOptions, fetch_page};
+use crate::interact::render::Renderer;
 use crate::net::UrlPolicy;
 use crate::store::{self, Progress, Store};
 use scraper::{Html, Selector};
@@ -237,20 +238,84 @@ pub async fn execute(
     ))
     .await?;
 
+    let renderer = match plan.source.renders() {
+        false => None,
+        true => {
+            let tabs = match &plan.source {
+                Source::Crawl { settings, .. } => settings.concurrency as usize,
+                _ => 1,
+            };
+            let mut waited = false;
+            let started = Instant::now();
+            let opened =
+                Renderer::open(&ctx.browsers, ctx.policy.clone(), tabs, |_| waited = true).await;
+            if waited {
+                log.info(format!(
+                    "Waited {} ms for a browser slot (--browser-slots {})",
+                    started.elapsed().as_millis(),
+                    ctx.browsers.config().slots
+                ))
+                .await?;
+            }
+            match opened {
+                Ok(renderer) => Some(Arc::new(renderer)),
+                Err(e) => return Ok(super::browse::browser_failure(e)),
+            }
+        }
+    };
+
     let rules = Arc::new(plan.extracts);
     let mut tally = Tally::new(ctx, run_id, log, limit);
+    let render = renderer.as_deref();
     match plan.source {
-        Source::Page { url } => follow(&mut tally, &rules, url, None, 1, cancel).await?,
+        Source::Page { url, .. } => {
+            follow(&mut tally, &rules, url, None, 1, render, cancel).await?
+        }
         Source::Paginate {
             url,
             next_selector,
             max_pages,
+            ..
         } => {
             let selector = Selector::parse(&next_selector).expect("checked by the plan");
-            follow(&mut tally, &rules, url, Some(selector), max_pages, cancel).await?
+            follow(
+                &mut tally,
+                &rules,
+                url,
+                Some(selector),
+                max_pages,
+                render,
+                cancel,
+            )
+            .await?
         }
         Source::Crawl { url, settings } => {
-            crawl_site(&mut tally, &rules, &url, &settings, cancel).await?
+            crawl_site(
+                &mut tally,
+                &rules,
+                &url,
+                &settings,
+                renderer.clone(),
+                cancel,
+            )
+            .await?
+        }
+    }
+    if let Some(renderer) = renderer {
+        let refused = renderer.refused().await;
+        if refused.count > 0 {
+            tally
+                .log
+                .warn(format!(
+                    "{} request(s) of the rendered pages refused by the URL policy: {}",
+                    refused.count,
+                    refused.first.join("; ")
+                ))
+                .await?;
+        }
+        // The crawl has let go of its handle by now.
+        if let Ok(renderer) = Arc::try_unwrap(renderer) {
+            renderer.close().await;
         }
     }
     conclude(tally, cancel, None).await
@@ -311,13 +376,15 @@ pub(super) async fn conclude(
     Ok(outcome)
 }
 
-/// Fetches `start`, then the pages its `next` links lead to (up to `max_pages`).
+/// Fetches `start`, then the pages its `next` links lead to (up to
+/// `max_pages`); in the browser when `render` is given.
 async fn follow(
     tally: &mut Tally<'_>,
     rules: &Arc<Vec<ExtractRule>>,
     start: String,
     next_selector: Option<Selector>,
     max_pages: u32,
+    render: Option<&Renderer>,
     cancel: &CancellationToken,
 ) -> store::Result<()> {
     let ctx = tally.ctx;
@@ -330,7 +397,7 @@ async fn follow(
         }
         let started = Instant::now();
         let fetched = tokio::select! {
-            fetched = fetch_page(&ctx.http, &ctx.policy, &url, &ctx.fetch) => fetched,
+            fetched = fetch_one(ctx, &url, render) => fetched,
             _ = cancel.cancelled() => break,
         };
         ctx.metrics.fetch_took(started.elapsed());
@@ -365,17 +432,19 @@ async fn crawl_site(
     rules: &Arc<Vec<ExtractRule>>,
     url: &str,
     settings: &CrawlSettings,
+    renderer: Option<Arc<Renderer>>,
     cancel: &CancellationToken,
 ) -> store::Result<()> {
     let ctx = tally.ctx;
     let (tx, mut rx) = mpsc::channel::<CrawlEvent>(256);
-    let crawler = crawl::crawl(
+    let crawler = crawl::crawl_with(
         url,
         settings,
         ctx.http.clone(),
         &ctx.policy,
         tx,
         cancel.clone(),
+        renderer,
     );
 
     // Pages are extracted here, on this task, as they arrive: the crawl's
@@ -444,6 +513,22 @@ async fn crawl_site(
     Ok(())
 }
 
+/// One page: fetched, or loaded in the browser.
+async fn fetch_one(
+    ctx: &Ctx,
+    url: &str,
+    render: Option<&Renderer>,
+) -> Result<crate::fetch::Page, crate::net::FetchError> {
+    let Some(renderer) = render else {
+        return fetch_page(&ctx.http, &ctx.policy, url, &ctx.fetch).await;
+    };
+    let url = ctx
+        .policy
+        .check_url(url)
+        .map_err(crate::net::FetchError::Policy)?;
+    renderer.fetch(&url, ctx.fetch.timeout).await
+}
+
 /// Extraction is CPU work done inline (about 100 µs for a product page):
 /// short enough not to starve the runtime, and cheaper than a thread hop.
 fn extract_if_wanted(
@@ -510,16 +595,28 @@ pub(super) fn extract_page(
     }
 }
 
+fn rendered(render: bool) -> &'static str {
+    if render {
+        ", loaded in the browser"
+    } else {
+        ""
+    }
+}
+
 fn describe(source: &Source) -> String {
     match source {
-        Source::Page { url } => format!("one page, {url}"),
+        Source::Page { url, render } => format!("one page, {url}{}", rendered(*render)),
         Source::Paginate {
             url,
             next_selector,
             max_pages,
-        } => format!("{url} and its next pages (`{next_selector}`, at most {max_pages})"),
+            render,
+        } => format!(
+            "{url} and its next pages (`{next_selector}`, at most {max_pages}){}",
+            rendered(*render)
+        ),
         Source::Crawl { url, settings } => format!(
-            "crawl from {url} (maxPages {}, maxDepth {}, concurrency {}, robots.txt {})",
+            "crawl from {url} (maxPages {}, maxDepth {}, concurrency {}, robots.txt {}){}",
             settings.max_pages,
             settings
                 .max_depth
@@ -529,7 +626,8 @@ fn describe(source: &Source) -> String {
                 "honoured"
             } else {
                 "ignored"
-            }
+            },
+            rendered(settings.render)
         ),
     }
 }

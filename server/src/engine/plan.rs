@@ -14,12 +14,13 @@ use serde_json::Value;
 #[derive(Debug)]
 pub enum Source {
     /// One page: the flow's URL or a `navigate` step's own.
-    Page { url: String },
+    Page { url: String, render: bool },
     /// A page and the pages its "next" link leads to.
     Paginate {
         url: String,
         next_selector: String,
         max_pages: u32,
+        render: bool,
     },
     /// Links followed from the start URL.
     Crawl {
@@ -61,6 +62,9 @@ pub struct Plan {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct NavigateSettings {
     url: Option<String>,
+    /// Load the page in the browser (for pages built by JavaScript).
+    #[serde(default)]
+    render: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -69,6 +73,8 @@ struct PaginateSettings {
     next_selector: String,
     #[serde(default = "default_paginate_pages")]
     max_pages: u32,
+    #[serde(default)]
+    render: bool,
 }
 
 fn default_paginate_pages() -> u32 {
@@ -141,13 +147,14 @@ pub fn plan(
                 }
                 source = Some(Source::Page {
                     url: s.url.unwrap_or_else(|| flow_url.to_string()),
+                    render: s.render,
                 });
             }
             StepType::Paginate => {
                 let s: PaginateSettings = settings(i, step)?;
-                let url = match source.take() {
-                    None => flow_url.to_string(),
-                    Some(Source::Page { url }) => url,
+                let (url, rendered) = match source.take() {
+                    None => (flow_url.to_string(), false),
+                    Some(Source::Page { url, render }) => (url, render),
                     Some(_) => {
                         return Err(format!(
                             "steps[{i}]: paginate follows a navigate step (or the start URL), not a crawl"
@@ -167,13 +174,14 @@ pub fn plan(
                     url,
                     next_selector: s.next_selector,
                     max_pages: s.max_pages,
+                    render: s.render || rendered,
                 });
             }
             StepType::Crawl => {
                 // A crawl starts where a navigate step went, else at the flow's URL.
-                let url = match source.take() {
-                    None => flow_url.to_string(),
-                    Some(Source::Page { url }) => url,
+                let (url, rendered) = match source.take() {
+                    None => (flow_url.to_string(), false),
+                    Some(Source::Page { url, render }) => (url, render),
                     Some(_) => {
                         return Err(format!(
                             "steps[{i}]: a flow has one crawl, and not after paginate"
@@ -181,8 +189,9 @@ pub fn plan(
                         .into());
                     }
                 };
-                let settings = CrawlSettings::from_step(&step.settings)
+                let mut settings = CrawlSettings::from_step(&step.settings)
                     .map_err(|e| format!("steps[{i}].{e}"))?;
+                settings.render |= rendered;
                 source = Some(Source::Crawl { url, settings });
             }
             StepType::Extract => extracts.push(extract_rule(i, step, schema)?),
@@ -235,6 +244,7 @@ pub fn plan(
     Ok(Plan {
         source: source.unwrap_or(Source::Page {
             url: flow_url.to_string(),
+            render: false,
         }),
         extracts,
     })
@@ -288,6 +298,16 @@ pub fn watches_text(mode: FlowMode, steps: &[Step], schema: Option<&OutputSchema
     mode == FlowMode::Monitor
         && schema.is_none()
         && !steps.iter().any(|s| s.kind == StepType::Extract)
+}
+
+impl Source {
+    /// Whether its pages are loaded in the browser.
+    pub fn renders(&self) -> bool {
+        match self {
+            Source::Page { render, .. } | Source::Paginate { render, .. } => *render,
+            Source::Crawl { settings, .. } => settings.render,
+        }
+    }
 }
 
 /// The plan of a stored flow.

@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 
 /// How often a selector is looked for while waiting.
 const POLL: Duration = Duration::from_millis(100);
-/// How quiet the network must stay to count as idle.
-const IDLE_FOR: Duration = Duration::from_millis(500);
+/// How quiet the network must stay to count as idle for a wait step.
+pub const IDLE_FOR: Duration = Duration::from_millis(500);
 /// Full-page screenshots stop at this height (pixels).
 pub const MAX_SHOT_HEIGHT: f64 = 8_000.0;
 
@@ -161,8 +161,8 @@ pub async fn hover(page: &Page, selector: &str, timeout: Duration) -> Result<()>
 }
 
 /// Waits until the page has loaded and no new resource has been fetched
-/// for half a second.
-pub async fn network_idle(page: &Page, timeout: Duration) -> Result<()> {
+/// for `quiet`.
+pub async fn network_idle(page: &Page, timeout: Duration, quiet: Duration) -> Result<()> {
     let started = Instant::now();
     let mut last: Option<(String, u64)> = None;
     let mut quiet_since = Instant::now();
@@ -174,7 +174,7 @@ pub async fn network_idle(page: &Page, timeout: Duration) -> Result<()> {
         .await?;
         if last.as_ref() != Some(&now) {
             quiet_since = Instant::now();
-        } else if now.0 == "complete" && quiet_since.elapsed() >= IDLE_FOR {
+        } else if now.0 == "complete" && quiet_since.elapsed() >= quiet {
             return Ok(());
         }
         last = Some(now);
@@ -184,7 +184,7 @@ pub async fn network_idle(page: &Page, timeout: Duration) -> Result<()> {
                 timeout.as_millis()
             )));
         }
-        tokio::time::sleep(POLL).await;
+        tokio::time::sleep(quiet.min(POLL)).await;
     }
 }
 

@@ -453,6 +453,21 @@ impl Session {
         self.instance.gone.clone()
     }
 
+    /// Another page in the session's context (closed with it).
+    pub async fn new_page(&self) -> Result<Page, BrowserError> {
+        let context = self
+            .context
+            .clone()
+            .ok_or_else(|| BrowserError::Cdp("the session has ended".into()))?;
+        let browser = self.instance.browser.read().await;
+        let target = CreateTargetParams::builder()
+            .url("about:blank")
+            .browser_context_id(context)
+            .build()
+            .map_err(BrowserError::Cdp)?;
+        Ok(browser.new_page(target).await?)
+    }
+
     /// A page was loaded: it counts towards the browser's restart.
     pub fn loaded(&self) {
         Browsers::count_page(&self.instance);

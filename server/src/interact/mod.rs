@@ -8,6 +8,7 @@ pub mod actions;
 pub mod browser;
 pub mod guard;
 pub mod proxy;
+pub mod render;
 pub mod steps;
 
 pub use browser::{BrowserConfig, BrowserError, Browsers, Session};

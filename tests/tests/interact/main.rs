@@ -5,4 +5,5 @@
 mod common;
 mod pages;
 mod policy;
+mod render;
 mod steps;

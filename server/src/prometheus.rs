@@ -112,6 +112,19 @@ impl Metrics {
             .increment(1);
     }
 
+    /// The browser's figures, as they are now.
+    pub fn browser(&self, figures: crate::interact::browser::BrowserFigures) {
+        let gauge = |name: &'static str, value: u64| {
+            self.recorder
+                .register_gauge(&key(name, vec![]), &META)
+                .set(value as f64);
+        };
+        gauge("scraper_browser_launches", figures.launched);
+        gauge("scraper_browser_pages", figures.pages);
+        gauge("scraper_browser_sessions", figures.sessions);
+        gauge("scraper_browsers_running", figures.running);
+    }
+
     /// The text exposition, with the run gauges read from the store now.
     pub async fn render(&self, store: &Store) -> store::Result<String> {
         let counts = store.run_counts().await?;

@@ -50,6 +50,7 @@ pub fn metrics_route(app: &AppState) -> BoxedFilter<(Response,)> {
         .and(warp::get())
         .and(state(app.clone()))
         .then(|state: AppState| async move {
+            state.metrics.browser(state.browsers.figures().await);
             respond(match state.metrics.render(&state.store).await {
                 Ok(text) => Ok(warp::reply::with_header(
                     text,

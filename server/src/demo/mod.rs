@@ -3,6 +3,7 @@
 //! network. The flows target the server's own loopback address, so a demo
 //! server allows 127.0.0.1 as a fetch target (see `lib.rs`).
 
+pub mod search;
 pub mod shop;
 pub mod watch;
 
@@ -18,8 +19,9 @@ use warp::filters::BoxedFilter;
 use warp::http::StatusCode;
 use warp::reply::{Reply, Response};
 
-/// `GET /demo/`, `/demo/page/N`, `/demo/product/N` and `/demo/watch` (prices
-/// that move every minute); anything else under
+/// `GET /demo/`, `/demo/page/N`, `/demo/product/N`, `/demo/watch` (prices
+/// that move every minute) and `/demo/search` (a page only a browser can
+/// read); anything else under
 /// `/demo/` is a 404 page. Other paths are left to the API.
 pub fn routes() -> BoxedFilter<(Response,)> {
     warp::path("demo")
@@ -37,6 +39,7 @@ fn page(tail: &str) -> Response {
         ["page", n] => number(n).and_then(shop::listing),
         ["product", n] => number(n).and_then(shop::product_page),
         ["watch"] => Some(watch::page(watch::now_minute())),
+        ["search"] => Some(search::page()),
         _ => None,
     };
     match html {
@@ -138,6 +141,50 @@ pub fn flows(base: &str) -> Vec<FlowInput> {
                 ("url", FieldType::Url),
             ])),
             schedule: Some("every 1m".into()),
+            timezone: None,
+            monitor: None,
+            webhook_url: None,
+        },
+        FlowInput {
+            name: "Demo: browser search".into(),
+            description: Some(
+                "Drives a real headless Chromium: types a search, clicks \"Load more\" and \
+                 reads the results, which a plain fetch of the page never sees."
+                    .into(),
+            ),
+            url: format!("{shop}search"),
+            mode: scraper_common::FlowMode::Interact,
+            status: Some(FlowStatus::Active),
+            steps: vec![
+                step(
+                    StepType::Type,
+                    "Search for lamps",
+                    json!({"selector": "#q", "text": "lamp", "submit": true}),
+                ),
+                step(
+                    StepType::Wait,
+                    "Results",
+                    json!({"selector": ".product-card"}),
+                ),
+                step(
+                    StepType::Click,
+                    "Load more",
+                    json!({"selector": "button.more", "optional": true, "timeoutMs": 2000}),
+                ),
+                step(StepType::Wait, "More results", json!({"ms": 500})),
+                step(
+                    StepType::Extract,
+                    "Read results",
+                    json!({"selector": ".product-card", "fields": {
+                        "name": ".name", "price": ".price", "url": "a::attr(href)"}}),
+                ),
+            ],
+            output_schema: Some(schema(&[
+                ("name", FieldType::String),
+                ("price", FieldType::Number),
+                ("url", FieldType::Url),
+            ])),
+            schedule: None,
             timezone: None,
             monitor: None,
             webhook_url: None,

@@ -89,7 +89,20 @@ pub struct Browsers {
     /// this server's browsers can be told from any other Chromium.
     root: tempfile::TempDir,
     launched: AtomicU64,
+    /// Pages loaded by every browser so far.
+    pages: Arc<AtomicU64>,
     shutdown: CancellationToken,
+}
+
+/// What `/metrics` shows of the browser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BrowserFigures {
+    pub launched: u64,
+    pub pages: u64,
+    /// Runs holding a page now.
+    pub sessions: u64,
+    /// Browser processes running now.
+    pub running: u64,
 }
 
 impl std::fmt::Debug for Browsers {
@@ -138,6 +151,7 @@ impl Browsers {
             pool: Mutex::new(Pool::default()),
             root,
             launched: AtomicU64::new(0),
+            pages: Arc::default(),
             shutdown: CancellationToken::new(),
         })
     }
@@ -160,6 +174,24 @@ impl Browsers {
     /// Browsers started so far.
     pub fn launched(&self) -> u64 {
         self.launched.load(Ordering::Relaxed)
+    }
+
+    pub async fn figures(&self) -> BrowserFigures {
+        let pool = self.pool.lock().await;
+        let live: Vec<&Arc<Instance>> = pool
+            .open
+            .iter()
+            .filter(|i| !i.gone.is_cancelled())
+            .collect();
+        BrowserFigures {
+            launched: self.launched(),
+            pages: self.pages.load(Ordering::Relaxed),
+            sessions: live
+                .iter()
+                .map(|i| i.sessions.load(Ordering::SeqCst) as u64)
+                .sum(),
+            running: live.len() as u64,
+        }
     }
 
     /// A page of its own for a run, in a fresh browser context, once a slot
@@ -250,8 +282,9 @@ impl Browsers {
     }
 
     /// Counts a page loaded by a session, towards the browser's restart.
-    fn count_page(instance: &Instance) {
+    fn count_page(&self, instance: &Instance) {
         instance.pages.fetch_add(1, Ordering::Relaxed);
+        self.pages.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Closes every browser and waits for their processes: the server is
@@ -470,7 +503,7 @@ impl Session {
 
     /// A page was loaded: it counts towards the browser's restart.
     pub fn loaded(&self) {
-        Browsers::count_page(&self.instance);
+        self.browsers.count_page(&self.instance);
     }
 
     /// Closes the page and disposes of the context, with everything the

@@ -78,9 +78,26 @@ async fn seeded_flows_run_and_find_the_whole_catalogue() {
     demo::seed(&app.state, &base).await.unwrap();
 
     let flows = app.client.list_flows(&FlowFilter::default()).await.unwrap();
-    assert_eq!(flows.total, 4);
+    assert_eq!(flows.total, 5);
     let done = runs_by_flow(&app).await;
-    assert_eq!(done.len(), 4, "one run per seeded flow");
+    assert_eq!(done.len(), 5, "one run per seeded flow");
+
+    // The interact flow searches in a real browser and loads more results:
+    // every lamp of the catalogue, which a fetch of the page never shows.
+    let search = &done["Demo: browser search"];
+    assert_eq!(search.run.status, RunStatus::Completed, "{:?}", search.logs);
+    let lamps = items(&app, &search.run.id).await;
+    let expected = (1..=shop::PRODUCTS)
+        .filter_map(shop::product)
+        .filter(|p| p.name.contains("Lamp"))
+        .count();
+    assert!(expected > 4, "more than the first batch of results");
+    assert_eq!(lamps.len(), expected, "{:?}", search.logs);
+    assert!(
+        lamps
+            .iter()
+            .all(|l| l["name"].as_str().unwrap().ends_with("Desk Lamp"))
+    );
 
     let catalogue = &done["Demo: shop catalogue"];
     assert_eq!(
@@ -177,7 +194,7 @@ async fn seeding_again_moves_the_flows_to_the_new_address_and_keeps_edits() {
     let base = demo::base_url(app.addr);
     demo::seed(&app.state, &base).await.unwrap();
     let flows = app.client.list_flows(&FlowFilter::default()).await.unwrap();
-    assert_eq!(flows.total, 4, "no duplicates");
+    assert_eq!(flows.total, 5, "no duplicates");
     for flow in &flows.data {
         assert!(
             flow.url.starts_with(&format!("{base}/demo/")),

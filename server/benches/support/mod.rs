@@ -50,3 +50,91 @@ pub fn started(mut server: Child) -> (Guard, Started) {
     }
     (Guard(server), Started { api, key })
 }
+
+/// How many of `items` (each with `url`, `name` and `price`) are products
+/// of the bench shop's `expected.json`, exactly, and how many it lists.
+#[allow(dead_code)] // Not every bench scores records.
+pub fn score(expected: &std::path::Path, items: &[serde_json::Value]) -> (usize, usize) {
+    use std::collections::HashSet;
+    let expected: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(expected).expect("expected.json")).expect("JSON");
+    let key_of = |v: &serde_json::Value| {
+        (
+            v["url"].as_str().unwrap_or_default().to_string(),
+            v["name"].as_str().unwrap_or_default().to_string(),
+            (v["price"].as_f64().unwrap_or(f64::NAN) * 100.0).round() as i64,
+        )
+    };
+    let want: HashSet<_> = expected["products"]
+        .as_array()
+        .expect("products")
+        .iter()
+        .map(key_of)
+        .collect();
+    let correct = items.iter().filter(|v| want.contains(&key_of(v))).count();
+    (correct, want.len())
+}
+
+/// The memory of `root` and every process under it, in KiB: a crawler with
+/// the browser it started. Each process counts its proportional set size
+/// (shared pages split between the processes sharing them), as a sum of RSS
+/// would count Chromium's shared pages once per process.
+#[allow(dead_code)]
+pub fn tree_pss_kb(root: u32) -> u64 {
+    let mut parents = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|s| s.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let ppid = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|p| p.parse::<u32>().ok());
+        if let Some(ppid) = ppid {
+            parents.push((pid, ppid));
+        }
+    }
+    let mut tree = vec![root];
+    let mut i = 0;
+    while i < tree.len() {
+        let parent = tree[i];
+        tree.extend(
+            parents
+                .iter()
+                .filter(|(_, p)| *p == parent)
+                .map(|(c, _)| *c),
+        );
+        i += 1;
+    }
+    tree.iter()
+        .map(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
+                .unwrap_or_default()
+                .lines()
+                .find_map(|l| l.strip_prefix("Pss:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+                .unwrap_or(0)
+        })
+        .sum()
+}
+
+/// Samples `tree_pss_kb(root)` every 100 ms until `stop`; the highest seen.
+#[allow(dead_code)]
+pub fn sample_peak(
+    root: u32,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> std::thread::JoinHandle<u64> {
+    std::thread::spawn(move || {
+        let mut peak = 0;
+        while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+            peak = peak.max(tree_pss_kb(root));
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        peak
+    })
+}

@@ -330,6 +330,9 @@ async fn launch(
         .arg("disable-breakpad")
         .arg("disable-crash-reporter")
         .arg("force-webrtc-ip-handling-policy=disable_non_proxied_udp")
+        // Tabs are reused page after page: a back-forward cache would keep
+        // every page they left in memory.
+        .arg("disable-features=BackForwardCache,Translate,MediaRouter,OptimizationHints")
         .arg("disable-gpu");
     if is_root() {
         builder = builder.no_sandbox();

@@ -89,7 +89,16 @@ async fn call(client: &Client, request: &Request) -> Result<Reply, ClientError> 
                 .data;
             Reply::FlowDetail { flow, runs }
         }
-        Request::DescribeRun(id) => Reply::RunDetail(Box::new(client.get_run(id).await?)),
+        Request::DescribeRun(id) => {
+            let (detail, screenshots) = tokio::join!(client.get_run(id), client.screenshots(id));
+            Reply::RunDetail {
+                detail: Box::new(detail?),
+                // A server without screenshots still describes the run.
+                screenshots: screenshots
+                    .map(|list| list.data)
+                    .map_err(|e| crate::app::error_text(&e)),
+            }
+        }
         Request::Items(id) => {
             let run = client.get_run(id).await?.run;
             // The schema orders the columns; a deleted flow only loses that.
@@ -167,6 +176,11 @@ async fn call(client: &Client, request: &Request) -> Result<Reply, ClientError> 
                 .await?,
         ),
         Request::RotateSecret(id) => Reply::SecretRotated(client.rotate_webhook_secret(id).await?),
+        Request::ScreenshotPng { run_id, n } => Reply::ScreenshotPng {
+            run_id: run_id.clone(),
+            n: *n,
+            png: client.screenshot_png(run_id, *n).await?,
+        },
         Request::ExportItems {
             run_id,
             format,

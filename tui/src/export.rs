@@ -1,5 +1,6 @@
 //! Files the user asks for with `ctrl-s`: a run's logs as text, its items
-//! as JSON or CSV (written by the API task with the server's own export).
+//! as JSON or CSV (written by the API task with the server's own export),
+//! a browser run's screenshot as the PNG the server keeps.
 
 use scraper_common::LogEntry;
 use std::io::Write;
@@ -28,13 +29,20 @@ pub fn save_logs(
     timestamps: bool,
 ) -> std::io::Result<PathBuf> {
     let path = dir.join(format!("{run_id}.log"));
-    write_file(&path, &log_text(lines, timestamps))?;
+    write_file(&path, log_text(lines, timestamps))?;
+    Ok(path)
+}
+
+/// `<run-id>-screenshot-<n>.png` in `dir`.
+pub fn save_screenshot(dir: &Path, run_id: &str, n: u32, png: &[u8]) -> std::io::Result<PathBuf> {
+    let path = dir.join(format!("{run_id}-screenshot-{n}.png"));
+    write_file(&path, png)?;
     Ok(path)
 }
 
 /// Writes through a temporary file in the same directory, so a failed
 /// write never leaves half a file under the final name.
-pub fn write_file(path: &Path, text: &str) -> std::io::Result<()> {
+pub fn write_file(path: &Path, contents: impl AsRef<[u8]>) -> std::io::Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
     if let Some(dir) = dir {
         std::fs::create_dir_all(dir)?;
@@ -42,7 +50,7 @@ pub fn write_file(path: &Path, text: &str) -> std::io::Result<()> {
     let tmp = path.with_extension("part");
     {
         let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(text.as_bytes())?;
+        file.write_all(contents.as_ref())?;
         file.sync_all()?;
     }
     std::fs::rename(&tmp, path)

@@ -48,6 +48,16 @@ fn situations() -> Vec<(&'static str, Setup)> {
             press(&mut app, &data, KeyCode::Char('d'));
             (app, data)
         }),
+        ("run describe", || {
+            let (mut app, data) = loaded();
+            chars(&mut app, &data, ":runs");
+            press(&mut app, &data, KeyCode::Enter);
+            for _ in 0..common::INTERACT_RUN {
+                press(&mut app, &data, KeyCode::Char('j'));
+            }
+            press(&mut app, &data, KeyCode::Char('d'));
+            (app, data)
+        }),
         ("changes", || {
             let (mut app, data) = loaded();
             press(&mut app, &data, KeyCode::Char('c'));
@@ -183,7 +193,7 @@ fn state(app: &App) -> String {
 /// The keys that act in this situation but are not bound in its context.
 fn undocumented(name: &str, setup: Setup) -> Vec<String> {
     let focus = setup().0.focus();
-    // `ctrl-s` in the logs writes a file.
+    // `ctrl-s` in the logs writes a file (a screenshot's is only asked for).
     let save_dir = tempfile::tempdir().unwrap();
     let mut found = Vec::new();
     for event in every_key() {
@@ -230,6 +240,7 @@ fn every_key_that_does_something_is_a_binding_of_its_context() {
         Context::Items,
         Context::Keys,
         Context::Describe,
+        Context::RunDescribe,
         Context::Changes,
         Context::Deliveries,
     ];
@@ -261,6 +272,7 @@ fn every_binding_is_on_the_help_screen() {
         Context::Logs,
         Context::Items,
         Context::Keys,
+        Context::RunDescribe,
         Context::Changes,
         Context::Deliveries,
     ];

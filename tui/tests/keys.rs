@@ -1593,3 +1593,258 @@ fn a_flow_without_a_webhook_says_how_to_get_one() {
     assert!(matches!(app.overlay, Overlay::None));
     assert!(app.flash.as_ref().unwrap().text.contains("has no webhook"));
 }
+
+/// The login test's failed run (a browser run, with two screenshots),
+/// described.
+fn on_browser_run_describe() -> (App, Data) {
+    let (mut app, data) = on_runs(true);
+    for _ in 0..common::INTERACT_RUN {
+        press(&mut app, &data, KeyCode::Char('j'));
+    }
+    press(&mut app, &data, KeyCode::Char('d'));
+    assert_eq!(app.context(), Context::RunDescribe);
+    (app, data)
+}
+
+fn describe_view(app: &App) -> &scraper_tui::app::nav::DescribeView {
+    match app.screen() {
+        Screen::Describe(v) => v,
+        other => panic!("not on describe: {:?}", other.context()),
+    }
+}
+
+fn ctrl_key(c: char) -> ratatui::crossterm::event::KeyEvent {
+    ratatui::crossterm::event::KeyEvent::new(
+        KeyCode::Char(c),
+        ratatui::crossterm::event::KeyModifiers::CONTROL,
+    )
+}
+
+#[test]
+fn ctrl_s_in_a_runs_describe_asks_for_the_selected_screenshot_and_writes_it() {
+    let (mut app, data) = on_browser_run_describe();
+    let dir = tempfile::tempdir().unwrap();
+    app.settings.save_dir = dir.path().to_path_buf();
+    let run_id = common::run_id(common::INTERACT_RUN);
+    // Nothing drawn yet, so nothing to bring into view: `j` selects the second.
+    press(&mut app, &data, KeyCode::Char('j'));
+    assert_eq!(describe_view(&app).selected, 1);
+    let commands = app.handle_key(ctrl_key('s'));
+    assert_eq!(
+        requests(&commands),
+        vec![&Request::ScreenshotPng {
+            run_id: run_id.clone(),
+            n: 2
+        }]
+    );
+    assert!(matches!(&commands[0], Command::Api(tag, _) if tag.slot == Slot::Write));
+    // The answer is written where `--save-dir` says, and said.
+    serve(&mut app, &data, commands);
+    let path = dir.path().join(format!("{run_id}-screenshot-2.png"));
+    assert_eq!(std::fs::read(&path).unwrap(), common::png(2));
+    let flash = app.flash.as_ref().unwrap();
+    assert!(!flash.error);
+    assert!(
+        flash.text.starts_with("saved screenshot 2 ("),
+        "{}",
+        flash.text
+    );
+    assert!(flash.text.contains(&path.display().to_string()));
+    // A screenshot the server no longer has: the flash says which.
+    press(&mut app, &data, KeyCode::Char('k'));
+    let commands = app.handle_key(ctrl_key('s'));
+    let Command::Api(tag, request) = commands[0].clone() else {
+        panic!("{commands:?}")
+    };
+    app.apply(Incoming::Api(Box::new(ApiResult {
+        tag,
+        request,
+        result: Err(scraper_common::ClientError::Api {
+            status: 404,
+            code: "not_found".into(),
+            message: format!("run `{run_id}` has no screenshot 1"),
+        }),
+    })));
+    let flash = app.flash.as_ref().unwrap();
+    assert!(flash.error);
+    assert_eq!(
+        flash.text,
+        format!("save screenshot 1 of {run_id}: run `{run_id}` has no screenshot 1 (not_found)")
+    );
+    assert!(
+        !dir.path()
+            .join(format!("{run_id}-screenshot-1.png"))
+            .exists()
+    );
+}
+
+#[test]
+fn a_run_without_screenshots_has_none_to_save_nor_steps_to_list() {
+    let (mut app, data) = on_runs(true);
+    press(&mut app, &data, KeyCode::Char('d'));
+    assert_eq!(app.context(), Context::RunDescribe);
+    let commands = app.handle_key(ctrl_key('s'));
+    assert!(commands.is_empty());
+    let flash = app.flash.as_ref().unwrap();
+    assert!(flash.error);
+    assert_eq!(
+        flash.text,
+        format!("{} took no screenshots", data.runs[0].id)
+    );
+    let text = scraper_tui::headless::render_text(&app, 120, 40);
+    assert!(
+        !text.contains("Screenshots") && !text.contains("STEP"),
+        "{text}"
+    );
+    // A flow's describe has no such key.
+    press(&mut app, &data, KeyCode::Esc);
+    press(&mut app, &data, KeyCode::Esc);
+    press(&mut app, &data, KeyCode::Char('d'));
+    assert_eq!(app.context(), Context::Describe);
+    app.flash = None;
+    assert!(app.handle_key(ctrl_key('s')).is_empty());
+    assert_eq!(app.flash, None);
+}
+
+#[test]
+fn screenshots_that_cannot_be_listed_leave_the_rest_of_the_run() {
+    let (mut app, data) = on_runs(true);
+    for _ in 0..common::INTERACT_RUN {
+        press(&mut app, &data, KeyCode::Char('j'));
+    }
+    let commands = app.handle_key(key('d'));
+    let (tag, request) = commands
+        .iter()
+        .find_map(|c| match c {
+            Command::Api(tag, r @ Request::DescribeRun(_)) => Some((*tag, r.clone())),
+            _ => None,
+        })
+        .unwrap();
+    let Some(Reply::RunDetail { detail, .. }) = data.answer(&request) else {
+        panic!()
+    };
+    app.apply(Incoming::Api(Box::new(ApiResult {
+        tag,
+        request,
+        result: Ok(Reply::RunDetail {
+            detail,
+            screenshots: Err("no route for GET /api/runs/x/screenshots (not_found)".into()),
+        }),
+    })));
+    let text = scraper_tui::headless::render_text(&app, 120, 40);
+    assert!(text.contains("Failure       step_failed"), "{text}");
+    assert!(
+        text.contains("  could not be listed: no route for GET"),
+        "{text}"
+    );
+    // The steps come from the log, which is still there.
+    assert!(
+        text.contains("steps[4] (click \"Load more\")        failed"),
+        "{text}"
+    );
+    app.handle_key(ctrl_key('s'));
+    assert!(
+        app.flash
+            .as_ref()
+            .unwrap()
+            .text
+            .ends_with("took no screenshots")
+    );
+}
+
+/// The screen as cells, for the tests that look at styles.
+fn buffer(app: &App, width: u16, height: u16) -> ratatui::buffer::Buffer {
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| scraper_tui::draw(app, f)).unwrap();
+    terminal.backend().buffer().clone()
+}
+
+/// The cell where `needle` starts on screen.
+fn find(buffer: &ratatui::buffer::Buffer, needle: &str) -> Option<(u16, u16)> {
+    let area = buffer.area;
+    (0..area.height).find_map(|y| {
+        let row: String = (0..area.width).map(|x| buffer[(x, y)].symbol()).collect();
+        row.find(needle)
+            .map(|at| (row[..at].chars().count() as u16, y))
+    })
+}
+
+#[test]
+fn j_and_k_bring_the_selected_screenshot_into_view_then_move_it() {
+    use ratatui::style::Modifier;
+    let (mut app, data) = on_browser_run_describe();
+    let selected_label = |app: &App| {
+        let b = buffer(app, 80, 24);
+        let marked = |needle: &str| {
+            find(&b, needle).is_some_and(|at| b[at].modifier.contains(Modifier::REVERSED))
+        };
+        match (marked("   1  steps[3]"), marked("   2  steps[4]")) {
+            (true, false) => Some(1),
+            (false, true) => Some(2),
+            (false, false) => None,
+            _ => panic!("both selected"),
+        }
+    };
+    // At 80x24 the screenshots are below the fields.
+    assert_eq!(selected_label(&app), None);
+    press(&mut app, &data, KeyCode::Char('j'));
+    assert_eq!(describe_view(&app).selected, 0, "first shown, not moved");
+    assert_eq!(selected_label(&app), Some(1));
+    let text = scraper_tui::headless::render_text(&app, 80, 24);
+    assert!(
+        text.contains("│Steps"),
+        "the steps above come along:\n{text}"
+    );
+    press(&mut app, &data, KeyCode::Char('j'));
+    assert_eq!(selected_label(&app), Some(2));
+    // Past the last one, `j` scrolls the text again.
+    let top = describe_view(&app).shown.get().unwrap().top;
+    press(&mut app, &data, KeyCode::Char('j'));
+    assert_eq!(selected_label(&app), Some(2));
+    assert_eq!(describe_view(&app).shown.get().unwrap().top, top + 1);
+    press(&mut app, &data, KeyCode::Char('k'));
+    press(&mut app, &data, KeyCode::Char('k'));
+    assert_eq!(selected_label(&app), Some(1));
+    // `g` goes to the top; the selection stays, off screen.
+    press(&mut app, &data, KeyCode::Char('g'));
+    assert_eq!(selected_label(&app), None);
+    assert_eq!(describe_view(&app).selected, 0);
+}
+
+#[test]
+fn step_lines_in_the_logs_stand_out_with_and_without_colour() {
+    use ratatui::style::{Color, Modifier};
+    for color in [true, false] {
+        let (mut app, data) = on_runs(true);
+        for _ in 0..common::INTERACT_RUN {
+            press(&mut app, &data, KeyCode::Char('j'));
+        }
+        let commands = press(&mut app, &data, KeyCode::Enter);
+        feed_logs(&mut app, &commands, common::interact_logs(), None);
+        app.settings.color = color;
+        let b = buffer(&app, 120, 40);
+        let at = |needle: &str| b[find(&b, needle).unwrap_or_else(|| panic!("{needle}"))].clone();
+        let name = at("steps[0] (type");
+        let rest = at(": typed 16");
+        let time = at("(42 ms)");
+        let failed = at("Step failed: steps[4]");
+        let other = at("Run started");
+        let start = at("Start: navigate");
+        if color {
+            assert_eq!(name.fg, Color::Cyan);
+            assert_eq!(start.fg, Color::Cyan);
+            assert_eq!(rest.fg, Color::Reset);
+            assert_eq!(time.fg, Color::DarkGray);
+            assert_eq!(failed.fg, Color::Red);
+        } else {
+            for cell in [&name, &rest, &time, &failed, &other] {
+                assert_eq!(cell.fg, Color::Reset, "NO_COLOR: no colour");
+            }
+            assert!(name.modifier.contains(Modifier::BOLD));
+            assert!(time.modifier.contains(Modifier::DIM));
+            assert!(failed.modifier.contains(Modifier::BOLD));
+        }
+        assert!(other.modifier.is_empty() && other.fg == Color::Reset);
+    }
+}

@@ -136,6 +136,8 @@ fn describe_flow() {
     check("describe_flow", &app);
 }
 
+/// The login test's failed run: a browser run with step timings and
+/// screenshots.
 #[test]
 fn describe_run() {
     let (mut app, data) = loaded();
@@ -343,4 +345,63 @@ fn describe_a_monitor_whose_webhook_stopped() {
         press(&mut app, &data, KeyCode::Char('j'));
     }
     check("describe_monitor_webhook_stopped", &app);
+}
+
+/// The runs of every flow, on the login test's failed run (a browser run).
+fn on_browser_run() -> (App, Data) {
+    let (mut app, data) = loaded();
+    chars(&mut app, &data, ":runs");
+    press(&mut app, &data, KeyCode::Enter);
+    for _ in 0..common::INTERACT_RUN {
+        press(&mut app, &data, KeyCode::Char('j'));
+    }
+    (app, data)
+}
+
+#[test]
+fn describe_a_browser_run_with_its_steps_and_screenshots() {
+    let (mut app, data) = on_browser_run();
+    press(&mut app, &data, KeyCode::Char('d'));
+    // (`describe_run` is this run as it opens.) At 80x24 the first `j` brings the screenshots into view, the next
+    // selects the second (the page when the step failed).
+    render_text(&app, 80, 24);
+    press(&mut app, &data, KeyCode::Char('j'));
+    render_text(&app, 80, 24);
+    press(&mut app, &data, KeyCode::Char('j'));
+    check("describe_browser_run_screenshots", &app);
+}
+
+#[test]
+fn logs_of_a_browser_run_with_its_step_lines() {
+    let (mut app, data) = on_browser_run();
+    let commands = press(&mut app, &data, KeyCode::Enter);
+    log_event(&mut app, &commands, LogEvent::Live);
+    log_event(
+        &mut app,
+        &commands,
+        LogEvent::Lines(common::interact_logs()),
+    );
+    log_event(
+        &mut app,
+        &commands,
+        LogEvent::End {
+            status: RunStatus::Failed,
+            failure_reason: Some(scraper_common::FailureReason::StepFailed),
+        },
+    );
+    check("logs_browser_run", &app);
+}
+
+#[test]
+fn describe_an_interact_flow_lists_its_steps_in_words() {
+    let (mut app, data) = loaded();
+    for _ in 0..3 {
+        press(&mut app, &data, KeyCode::Char('j'));
+    }
+    press(&mut app, &data, KeyCode::Char('d'));
+    // Past the fields, to the steps at 80x24.
+    for _ in 0..8 {
+        press(&mut app, &data, KeyCode::Char('j'));
+    }
+    check("describe_interact_flow", &app);
 }

@@ -86,14 +86,15 @@ async fn demo_mode_serves_the_shop_and_the_dashboard_shows_its_runs() {
     };
     let editor = Editor::none();
     let mut tui = Headless::start(settings, client.clone(), editor);
-    tui.until(WAIT, |a| a.flows().table.rows.len() == 4)
+    tui.until(WAIT, |a| a.flows().table.rows.len() == 5)
         .await
         .unwrap();
-    // The seeded runs finish: three complete, the broken layout fails.
+    // The seeded runs finish: four complete (the browser search in Chromium
+    // too), the broken layout fails.
     let deadline = tokio::time::Instant::now() + WAIT;
     let runs = loop {
         let runs = client.list_runs(&RunFilter::default()).await.unwrap().data;
-        if runs.len() == 4 && runs.iter().all(|r| r.status.is_finished()) {
+        if runs.len() == 5 && runs.iter().all(|r| r.status.is_finished()) {
             break runs;
         }
         assert!(tokio::time::Instant::now() < deadline, "{runs:?}");
@@ -103,11 +104,11 @@ async fn demo_mode_serves_the_shop_and_the_dashboard_shows_its_runs() {
         .iter()
         .filter(|r| r.status == RunStatus::Completed)
         .count();
-    assert_eq!(completed, 3, "{runs:?}");
+    assert_eq!(completed, 4, "{runs:?}");
     tui.until(WAIT, |a| {
         a.stats
             .as_ref()
-            .is_some_and(|s| s.active == 3 && s.error == 1)
+            .is_some_and(|s| s.active == 4 && s.error == 1)
     })
     .await
     .unwrap();
@@ -115,7 +116,7 @@ async fn demo_mode_serves_the_shop_and_the_dashboard_shows_its_runs() {
     assert!(screen.contains("local server"), "{screen}");
     assert!(screen.contains("Demo: shop catalogue"), "{screen}");
     assert!(
-        screen.contains("3 active 0 paused 0 draft 1 error"),
+        screen.contains("4 active 0 paused 0 draft 1 error"),
         "{screen}"
     );
     drop(tui);
@@ -124,7 +125,7 @@ async fn demo_mode_serves_the_shop_and_the_dashboard_shows_its_runs() {
     // A second start finds the flows at the new port, without duplicates.
     let (again, client) = start(dir.path(), true).await;
     let flows = client.list_flows(&FlowFilter::default()).await.unwrap();
-    assert_eq!(flows.total, 4);
+    assert_eq!(flows.total, 5);
     assert!(flows.data.iter().all(|f| f.url.starts_with(&again.url)));
     again.stop().await;
 }

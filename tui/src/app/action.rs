@@ -7,7 +7,7 @@ use super::nav::Target;
 use scraper_common::{
     ApiKey, ChangeEntry, ChangeKind, ClientError, CreatedKey, Delivery, FailureReason, Flow,
     FlowFilter, FlowStatus, ListResponse, LogEntry, NewKey, OutputSchema, Run, RunDetail,
-    RunFilter, RunStatus,
+    RunFilter, RunStatus, Screenshot,
 };
 use serde_json::{Map, Value};
 use std::path::PathBuf;
@@ -26,6 +26,7 @@ pub enum Act {
     Keys(KeysAct),
     Changes(ChangesAct),
     Delivery(DeliveryAct),
+    Describe(DescribeAct),
     Dialog(DialogAct),
     Input(InputAct),
 }
@@ -123,6 +124,12 @@ pub enum DeliveryAct {
     RotateSecret,
 }
 
+/// A run's describe: its screenshots (`j`/`k` select one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DescribeAct {
+    SaveScreenshot,
+}
+
 /// The boxes over a view: help, the confirm dialog, the export choice and
 /// a notice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -184,6 +191,7 @@ pub enum Request {
         want_key_name: bool,
     },
     DescribeFlow(String),
+    /// The run and the list of its screenshots.
     DescribeRun(String),
     Items(String),
     /// The changes of a flow (its history) or of a run, of one kind or all.
@@ -219,6 +227,12 @@ pub enum Request {
         run_id: String,
         format: ExportFormat,
         path: PathBuf,
+    },
+    /// A screenshot's PNG, for `ctrl-s` in a run's describe (the app
+    /// writes the file).
+    ScreenshotPng {
+        run_id: String,
+        n: u32,
     },
 }
 
@@ -260,7 +274,12 @@ pub enum Reply {
         flow: Flow,
         runs: Vec<Run>,
     },
-    RunDetail(Box<RunDetail>),
+    RunDetail {
+        detail: Box<RunDetail>,
+        /// The run's screenshots, or why they could not be listed (the
+        /// run itself still is).
+        screenshots: Result<Vec<Screenshot>, String>,
+    },
     Items {
         run: Run,
         schema: Option<OutputSchema>,
@@ -297,6 +316,11 @@ pub enum Reply {
     Exported {
         path: PathBuf,
         bytes: usize,
+    },
+    ScreenshotPng {
+        run_id: String,
+        n: u32,
+        png: Vec<u8>,
     },
 }
 
@@ -364,7 +388,7 @@ pub struct EditRequest {
 }
 
 /// What the app asks its runtime to do; the app itself never does I/O
-/// except writing a saved log file.
+/// except writing a saved log file or screenshot.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     Api(Tag, Request),

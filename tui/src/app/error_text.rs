@@ -54,6 +54,7 @@ pub(super) fn describe_request(request: &Request) -> String {
         Request::ResumeWebhook { flow_id, .. } => format!("resume the webhook of {flow_id}"),
         Request::RotateSecret(flow_id) => format!("rotate the secret of {flow_id}"),
         Request::ExportItems { run_id, .. } => format!("export {run_id}"),
+        Request::ScreenshotPng { run_id, n } => format!("save screenshot {n} of {run_id}"),
         other => format!("{other:?}"),
     }
 }

@@ -2,8 +2,8 @@
 //! read from `KEYMAP`, so a key cannot work without being documented.
 
 use super::action::{
-    Act, ChangesAct, DeliveryAct, DialogAct, ExportFormat, FlowAct, GeneralAct, InputAct, ItemsAct,
-    KeysAct, LogAct, MoveAct, OpenAct, RunAct,
+    Act, ChangesAct, DeliveryAct, DescribeAct, DialogAct, ExportFormat, FlowAct, GeneralAct,
+    InputAct, ItemsAct, KeysAct, LogAct, MoveAct, OpenAct, RunAct,
 };
 use super::key::{
     BACKSPACE, BACKTAB, DOWN, END, ENTER, ESC, HOME, Key, LEFT, PAGE_DOWN, PAGE_UP, RIGHT, TAB, UP,
@@ -21,6 +21,8 @@ pub enum Context {
     Items,
     Keys,
     Describe,
+    /// A run's describe: its screenshots can be saved.
+    RunDescribe,
     Changes,
     Deliveries,
     // What sits on top of a view and takes its keys (see `Overlay`).
@@ -54,6 +56,7 @@ impl Context {
             Context::Items => "Items",
             Context::Keys => "Keys",
             Context::Describe => "Describe",
+            Context::RunDescribe => "Describe run",
             Context::Changes => "Changes",
             Context::Deliveries => "Deliveries",
             Context::Help => "Help",
@@ -149,7 +152,7 @@ impl Binding {
 
 use Context::{
     Changes, Command, Confirm, Deliveries, Export, Flows, Global, Help, Input, Items, Keys, Logs,
-    Notice, Runs,
+    Notice, RunDescribe, Runs,
 };
 
 // One binding a line, in columns: the table reads down.
@@ -185,6 +188,9 @@ pub const KEYMAP: &[Binding] = &[
     bind(Keys,    &[Key::ch('n')],          Act::Keys(KeysAct::New),              "create").writes(),
     bind(Keys,    &[Key::ctrl('d')],        Act::Keys(KeysAct::Revoke),           "revoke").writes(),
     bind(Changes, &[Key::ch('f')],          Act::Changes(ChangesAct::CycleKind),  "kind filter"),
+    bind(RunDescribe, &[Key::ctrl('s')],    Act::Describe(DescribeAct::SaveScreenshot), "save screenshot"),
+    bind(RunDescribe, &[Key::ch('j'), DOWN], Act::Move(MoveAct::Down),            "down, next screenshot").help_only(),
+    bind(RunDescribe, &[Key::ch('k'), UP],  Act::Move(MoveAct::Up),               "up, previous screenshot").help_only(),
     bind(Deliveries, &[ENTER],              Act::Delivery(DeliveryAct::Attempts), "attempts"),
     bind(Deliveries, &[Key::ch('r')],       Act::Delivery(DeliveryAct::Redeliver), "redeliver").writes(),
     bind(Deliveries, &[Key::ch('p')],       Act::Delivery(DeliveryAct::Resume),   "resume webhook").writes(),
@@ -242,7 +248,10 @@ pub fn lookup(context: Context, key: Key, readonly: bool) -> Lookup {
 
 /// General keys a view has nothing for: not hinted, not in its help, and
 /// not answered with "this view has no filter" either.
-const LACKING: &[(Context, Act)] = &[(Context::Describe, Act::General(GeneralAct::Filter))];
+const LACKING: &[(Context, Act)] = &[
+    (Context::Describe, Act::General(GeneralAct::Filter)),
+    (Context::RunDescribe, Act::General(GeneralAct::Filter)),
+];
 
 /// The bindings that apply in `context`: its own, then those of each
 /// parent in turn whose keys no nearer context takes over.

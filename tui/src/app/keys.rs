@@ -38,6 +38,7 @@ impl App {
             Act::Keys(act) => self.keys_act(act),
             Act::Changes(act) => self.changes_act(act),
             Act::Delivery(act) => self.delivery_act(act),
+            Act::Describe(act) => self.describe_act(act),
             Act::Dialog(act) => self.dialog_act(act),
             // Typing needs the key itself: it is the character.
             Act::Input(act) => self.input_act(act, key),

@@ -421,12 +421,7 @@ impl App {
     }
 
     pub fn open_describe(&mut self, target: Target, title: Option<String>) -> Vec<Command> {
-        self.push(Screen::Describe(DescribeView {
-            target,
-            title,
-            content: None,
-            scroll: 0,
-        }))
+        self.push(Screen::Describe(DescribeView::new(target, title)))
     }
 
     pub fn open_runs(&mut self, flow: Option<(String, String)>) -> Vec<Command> {

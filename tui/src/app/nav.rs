@@ -6,9 +6,10 @@ use super::keymap::Context;
 use super::table::{Row, Table};
 use scraper_common::{
     ApiKey, ChangeEntry, ChangeKind, Delivery, FailureReason, Flow, FlowMode, FlowStatus, LogEntry,
-    OutputSchema, Run, RunDetail, RunStatus,
+    OutputSchema, Run, RunDetail, RunStatus, Screenshot,
 };
 use serde_json::{Map, Value};
+use std::cell::Cell;
 
 #[derive(Debug)]
 pub enum Screen {
@@ -30,7 +31,10 @@ impl Screen {
             Screen::Logs(_) => Context::Logs,
             Screen::Items(_) => Context::Items,
             Screen::Keys(_) => Context::Keys,
-            Screen::Describe(_) => Context::Describe,
+            Screen::Describe(v) => match v.target {
+                Target::Flow(_) => Context::Describe,
+                Target::Run(_) => Context::RunDescribe,
+            },
             Screen::Changes(_) => Context::Changes,
             Screen::Deliveries(_) => Context::Deliveries,
         }
@@ -229,16 +233,107 @@ pub enum Target {
 
 #[derive(Debug)]
 pub enum Described {
-    Flow { flow: Box<Flow>, runs: Vec<Run> },
-    Run(Box<RunDetail>),
+    Flow {
+        flow: Box<Flow>,
+        runs: Vec<Run>,
+    },
+    Run {
+        detail: Box<RunDetail>,
+        /// Or why they could not be listed.
+        screenshots: Result<Vec<Screenshot>, String>,
+    },
 }
 
+/// What the last draw of a describe showed, for the keys that move in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shown {
+    /// The first row shown.
+    pub top: usize,
+    /// The last `top` that still fills the screen.
+    pub max_top: usize,
+    /// The selected screenshot's row was on screen.
+    pub selected_visible: bool,
+}
+
+/// One flow or run in full. A run's screenshots are a list in it: `j`/`k`
+/// move the selection (bringing it into view), and past either end scroll
+/// the text as in any describe.
 #[derive(Debug)]
 pub struct DescribeView {
     pub target: Target,
     pub title: Option<String>,
     pub content: Option<Described>,
+    /// The first row asked for (the draw keeps it in range).
     pub scroll: usize,
+    /// The selected screenshot, by place in the list.
+    pub selected: usize,
+    /// Scroll so the selected screenshot is seen (after `j`/`k` chose it).
+    pub reveal: bool,
+    /// Set by each draw; `None` until the first.
+    pub shown: Cell<Option<Shown>>,
+}
+
+impl DescribeView {
+    pub fn new(target: Target, title: Option<String>) -> DescribeView {
+        DescribeView {
+            target,
+            title,
+            content: None,
+            scroll: 0,
+            selected: 0,
+            reveal: false,
+            shown: Cell::new(None),
+        }
+    }
+
+    /// A run's screenshots; none for a flow or while loading.
+    pub fn screenshots(&self) -> &[Screenshot] {
+        match &self.content {
+            Some(Described::Run {
+                screenshots: Ok(shots),
+                ..
+            }) => shots,
+            _ => &[],
+        }
+    }
+
+    pub fn selected_screenshot(&self) -> Option<&Screenshot> {
+        self.screenshots().get(self.selected)
+    }
+
+    /// Moves by `delta` rows (`isize::MIN`/`MAX`: top and bottom). One row
+    /// up or down moves the screenshot selection while there is one to
+    /// move to; a selection off screen is brought into view first.
+    pub fn move_by(&mut self, delta: isize) {
+        let shots = self.screenshots().len();
+        let shown = self.shown.get();
+        if shots > 0 && matches!(delta, -1 | 1) {
+            let next = self.selected as isize + delta;
+            let seen = shown.is_none_or(|s| s.selected_visible);
+            if !seen || (0..shots as isize).contains(&next) {
+                if seen {
+                    self.selected = next as usize;
+                }
+                // The view stays where it is unless the selection leaves it.
+                if let Some(s) = shown {
+                    self.scroll = s.top;
+                }
+                self.reveal = true;
+                return;
+            }
+        }
+        self.reveal = false;
+        // From what is on screen; before any draw, from what was asked.
+        let (top, max) = match shown {
+            Some(s) => (s.top, s.max_top),
+            None => (self.scroll, usize::MAX / 2),
+        };
+        self.scroll = match delta {
+            isize::MIN => 0,
+            isize::MAX => max,
+            d => (top as isize).saturating_add(d).clamp(0, max as isize) as usize,
+        };
+    }
 }
 
 /// One change a monitor found. Entries have no id of their own: a run's

@@ -138,11 +138,18 @@ impl App {
                     });
                 }
             }
-            Reply::RunDetail(detail) => {
+            Reply::RunDetail {
+                detail,
+                screenshots,
+            } => {
                 if let Screen::Describe(v) = self.screen_mut()
                     && v.target == Target::Run(detail.run.id.clone())
                 {
-                    v.content = Some(Described::Run(detail));
+                    v.content = Some(Described::Run {
+                        detail,
+                        screenshots,
+                    });
+                    v.selected = v.selected.min(v.screenshots().len().saturating_sub(1));
                 }
             }
             Reply::Items { run, schema, items } => self.fill_items(&run, schema, items),
@@ -210,6 +217,7 @@ impl App {
             Reply::Exported { path, bytes } => {
                 self.flash_info(format!("saved {bytes} bytes to {}", path.display()));
             }
+            Reply::ScreenshotPng { run_id, n, png } => self.save_screenshot(&run_id, n, &png),
         }
         Vec::new()
     }

@@ -2,19 +2,19 @@
 //! durations, coloured (and marked underneath) by outcome; its webhook and
 //! its monitor settings are spelled out.
 
+use super::describe_run::{Body, run_text};
 use super::format;
 use super::table::frame_block;
 use super::theme::Theme;
 use crate::app::App;
-use crate::app::nav::{DescribeView, Described, Target};
+use crate::app::nav::{DescribeView, Described, Shown, Target};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use scraper_common::{
-    ChangeCounts, CompareOp, Condition, Flow, FlowMode, MonitorSettings, NotifyOn, Run, RunDetail,
-    RunStatus,
+    CompareOp, Condition, Flow, FlowMode, MonitorSettings, NotifyOn, Run, RunStatus, StepType,
 };
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &DescribeView, theme: &Theme) -> usize {
@@ -31,30 +31,76 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &DescribeView, theme
     let block = frame_block(title, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let lines = match &view.content {
-        None => vec![Line::styled(super::loading_text(app), theme.dim())],
-        Some(Described::Flow { flow, runs }) => flow_lines(flow, runs, app, theme),
-        Some(Described::Run(detail)) => run_lines(detail, app, theme),
+    let width = inner.width.max(1) as usize;
+    let text = match &view.content {
+        None => Body {
+            lines: vec![Line::styled(super::loading_text(app), theme.dim())],
+            anchor: None,
+            selected: None,
+        },
+        Some(Described::Flow { flow, runs }) => Body {
+            lines: flow_lines(flow, runs, app, theme),
+            anchor: None,
+            selected: None,
+        },
+        Some(Described::Run {
+            detail,
+            screenshots,
+        }) => run_text(detail, screenshots, view.selected, app, theme, width),
     };
-    let max = lines.len().saturating_sub(inner.height as usize);
-    let scroll = view.scroll.min(max);
+    let top = scroll_top(view, &text, inner.height as usize, width);
     frame.render_widget(
-        Paragraph::new(lines)
+        Paragraph::new(text.lines)
             .wrap(Wrap { trim: false })
-            .scroll((scroll as u16, 0)),
+            .scroll((top as u16, 0)),
         inner,
     );
     inner.height as usize
 }
 
-fn field(name: &str, value: impl Into<String>, theme: &Theme) -> Line<'static> {
+/// The first row to show: the one asked for, moved (after `j`/`k`) to
+/// bring the selected screenshot into view, with the steps and screenshots
+/// from their top if they fit. Told back to the view for its next move.
+fn scroll_top(view: &DescribeView, text: &Body, height: usize, width: usize) -> usize {
+    // Rows a line wraps to, about (words may wrap a little sooner).
+    let rows_before = |line: usize| -> usize {
+        let lines = &text.lines[..line.min(text.lines.len())];
+        lines.iter().map(|l| l.width().div_ceil(width).max(1)).sum()
+    };
+    let max_top = rows_before(text.lines.len()).saturating_sub(height);
+    let mut top = view.scroll.min(max_top);
+    let mut selected_visible = false;
+    if let Some(line) = text.selected {
+        let row = rows_before(line);
+        let seen = |top: usize| (top..top + height).contains(&row);
+        if view.reveal && !seen(top) {
+            let anchor = text.anchor.map(rows_before).unwrap_or(row);
+            let lowest = (row + 1).saturating_sub(height);
+            top = anchor.clamp(lowest, row.max(lowest)).min(max_top);
+        }
+        selected_visible = seen(top);
+    }
+    view.shown.set(Some(Shown {
+        top,
+        max_top,
+        selected_visible,
+    }));
+    top
+}
+
+pub(super) fn field(name: &str, value: impl Into<String>, theme: &Theme) -> Line<'static> {
     Line::from(vec![
         Span::styled(format!("{name:<14}"), theme.label()),
         Span::raw(value.into()),
     ])
 }
 
-fn styled_field(name: &str, value: String, style: Style, theme: &Theme) -> Line<'static> {
+pub(super) fn styled_field(
+    name: &str,
+    value: String,
+    style: Style,
+    theme: &Theme,
+) -> Line<'static> {
     Line::from(vec![
         Span::styled(format!("{name:<14}"), theme.label()),
         Span::styled(value, style),
@@ -78,7 +124,7 @@ fn schedule_text(flow: &Flow, now: chrono::DateTime<chrono::Utc>) -> String {
     format!("{schedule}{zone}, {next}")
 }
 
-fn heading(text: &str, theme: &Theme) -> Line<'static> {
+pub(super) fn heading(text: &str, theme: &Theme) -> Line<'static> {
     Line::styled(text.to_string(), theme.title())
 }
 
@@ -132,21 +178,24 @@ fn flow_lines(flow: &Flow, runs: &[Run], app: &App, theme: &Theme) -> Vec<Line<'
             "  none: the start URL is fetched and extracted",
             theme.dim(),
         ));
-    }
-    for (i, step) in flow.steps.iter().enumerate() {
-        let settings = if step.settings.is_empty() {
-            String::new()
-        } else {
-            serde_json::Value::Object(step.settings.clone()).to_string()
-        };
-        lines.push(Line::from(vec![
-            Span::raw(format!("  {}. ", i + 1)),
-            Span::styled(format!("{:<10}", step.kind.as_str()), theme.key()),
-            Span::raw(format!(
-                "{} {settings}",
-                step.label.clone().unwrap_or_default()
-            )),
-        ]));
+    } else if flow.mode == FlowMode::Interact {
+        lines.extend(interact_steps(flow, theme));
+    } else {
+        lines.extend(flow.steps.iter().enumerate().map(|(i, step)| {
+            let settings = if step.settings.is_empty() {
+                String::new()
+            } else {
+                serde_json::Value::Object(step.settings.clone()).to_string()
+            };
+            Line::from(vec![
+                Span::raw(format!("  {}. ", i + 1)),
+                Span::styled(format!("{:<10}", step.kind.as_str()), theme.key()),
+                Span::raw(format!(
+                    "{} {settings}",
+                    step.label.clone().unwrap_or_default()
+                )),
+            ])
+        }));
     }
     lines.push(Line::default());
     lines.push(heading("Output schema", theme));
@@ -213,6 +262,34 @@ fn flow_lines(flow: &Flow, runs: &[Run], app: &App, theme: &Theme) -> Vec<Line<'
                 format::ago(run.started_at, now)
             )),
         ]));
+    }
+    lines
+}
+
+/// An interact flow's steps in words, numbered as its run's logs name
+/// them (`steps[0]`), with what each acts on and how.
+fn interact_steps(flow: &Flow, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    if flow
+        .steps
+        .first()
+        .is_none_or(|s| s.kind != StepType::Navigate)
+    {
+        lines.push(Line::styled(
+            format!("      {:<11}the flow's URL, loaded first", "navigate"),
+            theme.dim(),
+        ));
+    }
+    for (i, step) in flow.steps.iter().enumerate() {
+        let mut spans = vec![
+            Span::raw(format!("  [{i}] ")),
+            Span::styled(format!("{:<11}", step.kind.as_str()), theme.key()),
+        ];
+        if let Some(label) = &step.label {
+            spans.push(Span::styled(format!("{label}: "), theme.label()));
+        }
+        spans.push(Span::raw(super::steps::summary(step)));
+        lines.push(Line::from(spans));
     }
     lines
 }
@@ -302,29 +379,6 @@ fn condition_text(condition: &Condition) -> String {
     }
 }
 
-/// A run's changes in a line: `2 added, 1 removed, 3 changed, 40 unchanged`.
-fn counts_text(c: &ChangeCounts) -> String {
-    if c.baseline {
-        return "baseline: the monitor's first completed run".into();
-    }
-    let mut parts = vec![
-        format!("{} added", c.added),
-        format!("{} removed", c.removed),
-        format!("{} changed", c.changed),
-    ];
-    if c.text_changed > 0 {
-        parts.push(format!(
-            "{} text (+{} −{} lines)",
-            c.text_changed, c.lines_added, c.lines_removed
-        ));
-    }
-    parts.push(format!("{} unchanged", c.unchanged));
-    if c.notified {
-        parts.push("notified".into());
-    }
-    parts.join(", ")
-}
-
 fn outcome_mark(status: RunStatus) -> char {
     match status {
         RunStatus::Completed => '✓',
@@ -360,74 +414,4 @@ fn sparkline(
             Span::styled(BARS[level.min(7)].to_string(), theme.run_status(r.status))
         })
         .collect()
-}
-
-fn run_lines(detail: &RunDetail, app: &App, theme: &Theme) -> Vec<Line<'static>> {
-    let r = &detail.run;
-    let now = app.now;
-    let when = |t: Option<chrono::DateTime<chrono::Utc>>| match t {
-        Some(t) => format!("{} ({})", format::date(t), format::ago(Some(t), now)),
-        None => "—".into(),
-    };
-    let mut lines = vec![
-        field("Id", r.id.clone(), theme),
-        field("Flow", format!("{} ({})", r.flow_name, r.flow_id), theme),
-        styled_field(
-            "Status",
-            r.status.to_string(),
-            theme.run_status(r.status),
-            theme,
-        ),
-        field("Trigger", r.trigger.to_string(), theme),
-        field("Created", when(Some(r.created_at)), theme),
-        field("Started", when(r.started_at), theme),
-        field("Finished", when(r.finished_at), theme),
-        field(
-            "Duration",
-            r.duration.map(format::duration_ms).unwrap_or("—".into()),
-            theme,
-        ),
-        field(
-            "Pages",
-            format!("{} fetched, {} failed", r.pages_fetched, r.pages_failed),
-            theme,
-        ),
-        field("Items", r.items_extracted.to_string(), theme),
-        field("Downloaded", format::bytes(r.bytes_downloaded), theme),
-        field("Cost", format::cost(r.cost), theme),
-    ];
-    if let Some(changes) = &r.changes {
-        lines.push(field("Changes", counts_text(&changes.counts), theme));
-    }
-    if let Some(at) = r.pruned_at {
-        lines.push(field(
-            "Pruned",
-            format!("{}: items and logs removed (keepRuns)", when(Some(at))),
-            theme,
-        ));
-    }
-    if let Some(reason) = &r.failure_reason {
-        lines.push(styled_field(
-            "Failure",
-            reason.to_string(),
-            theme.bad(),
-            theme,
-        ));
-    }
-    if let Some(error) = &r.error {
-        lines.push(field("Error", error.clone(), theme));
-    }
-    lines.push(field("Log lines", detail.logs.len().to_string(), theme));
-    lines.push(Line::default());
-    lines.push(heading("Output preview", theme));
-    if detail.output_preview.is_empty() {
-        lines.push(Line::styled("  no items", theme.dim()));
-    }
-    for item in &detail.output_preview {
-        lines.push(Line::raw(format!(
-            "  {}",
-            serde_json::Value::Object(item.clone())
-        )));
-    }
-    lines
 }

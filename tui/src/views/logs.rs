@@ -1,4 +1,5 @@
-//! A run's log, tailing live: an indicator line, then the lines. Only the
+//! A run's log, tailing live: an indicator line, then the lines (a browser
+//! step's name in colour, its time dimmed, a failed step in red). Only the
 //! lines on screen are laid out, so a 10,000-line log scrolls freely.
 
 use super::format;
@@ -110,7 +111,8 @@ fn log_line(entry: &LogEntry, view: &LogsView, index: usize, theme: &Theme) -> L
         Some(search) if !search.term.is_empty() && search.matches.binary_search(&index).is_ok() => {
             spans.extend(highlight(&entry.message, &search.term, theme));
         }
-        _ => spans.push(Span::raw(entry.message.clone())),
+        // A browser step's line: its name coloured, its time dimmed.
+        _ => spans.extend(super::steps::message_spans(&entry.message, theme)),
     }
     Line::from(spans)
 }

@@ -4,6 +4,7 @@
 pub mod changes;
 pub mod deliveries;
 pub mod describe;
+pub mod describe_run;
 pub mod dialog;
 pub mod flows;
 pub mod format;
@@ -15,6 +16,7 @@ pub mod keys;
 pub mod logs;
 pub mod prompt;
 pub mod runs;
+pub mod steps;
 pub mod table;
 pub mod theme;
 

@@ -87,6 +87,16 @@ impl Theme {
         self.fg(Color::Cyan)
     }
 
+    /// A browser step's name in a log line or a run's timings; bold
+    /// without colour, so it still stands out.
+    pub fn step(&self) -> Style {
+        if self.color {
+            Style::new().fg(Color::Cyan)
+        } else {
+            Style::new().add_modifier(Modifier::BOLD)
+        }
+    }
+
     pub fn matched(&self) -> Style {
         self.fg(Color::Yellow).add_modifier(Modifier::REVERSED)
     }

@@ -8,6 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use scraper_common::{
     ApiKey, ChangeEntry, Delivery, Flow, ListResponse, LogEntry, Run, RunDetail, RunStatus,
+    Screenshot,
 };
 use scraper_tui::app::action::{
     ApiResult, Command, Incoming, LogEvent, LogUpdate, Reply, Request, Stats, Subject,
@@ -130,6 +131,16 @@ pub fn flows() -> Vec<Flow> {
         "selector": "#catalog",
         "notifyOn": {"textContains": "Widget"}
     });
+    // The login test drives a browser.
+    raw[3]["steps"] = json!([
+        {"type": "type", "label": "Email", "selector": "#email", "text": "demo@example.net"},
+        {"type": "press", "label": "Submit", "key": "Enter"},
+        {"type": "wait", "label": "Dashboard", "selector": ".dashboard", "timeoutMs": 5000},
+        {"type": "screenshot", "label": "Dashboard", "fullPage": true},
+        {"type": "click", "label": "Load more", "selector": ".more", "timeoutMs": 500},
+        {"type": "extract", "label": "Orders", "fields": {"order": ".order .id", "total": ".order .total"}}
+    ]);
+    raw[3]["outputSchema"] = json!({"order": "string", "total": "number"});
     raw[5]["webhookUrl"] = json!("https://hooks.example.net/rival");
     raw[5]["webhookSecret"] = json!("whsec_****Q9zT");
     raw[5]["webhookDisabled"] = json!("the receiver answered 410 Gone");
@@ -175,12 +186,99 @@ pub fn runs(n: usize) -> Vec<Run> {
             };
             let flow = &flows[i % flows.len()];
             let mut run = run_json(i, flow, status, i as i64 * 3 + 1);
+            if i == INTERACT_RUN {
+                run["failureReason"] = json!("step_failed");
+                run["error"] = json!(STEP_ERROR);
+            }
             if flow.mode == scraper_common::FlowMode::Monitor && status == "completed" {
                 run["changes"] = json!({"counts": change_counts(i)});
             }
             serde_json::from_value(run).unwrap()
         })
         .collect()
+}
+
+/// The failed run of the login test (flow-4, an interact flow): a step
+/// did not find its element.
+pub const INTERACT_RUN: usize = 3;
+pub const STEP_ERROR: &str =
+    "steps[4] (click \"Load more\"): selector `.more` not found after 500 ms";
+
+/// `INTERACT_RUN`'s log: each step with its time, the failed one, the
+/// screenshots.
+pub fn interact_logs() -> Vec<LogEntry> {
+    let lines = [
+        ("info", "Run queued (trigger: api)".to_string()),
+        (
+            "info",
+            "Run started: 6 step(s) in headless Chromium, from https://app.example.net/login"
+                .into(),
+        ),
+        (
+            "info",
+            "Start: navigate to the flow's URL: loaded https://app.example.net/login (137 ms)"
+                .into(),
+        ),
+        (
+            "info",
+            "steps[0] (type \"Email\"): typed 16 character(s) into `#email` (42 ms)".into(),
+        ),
+        (
+            "info",
+            "steps[1] (press \"Submit\"): pressed Enter (18 ms)".into(),
+        ),
+        (
+            "info",
+            "steps[2] (wait \"Dashboard\"): `.dashboard` is there (1204 ms)".into(),
+        ),
+        (
+            "info",
+            "Screenshot 1: steps[3] (screenshot \"Dashboard\") (88 KB)".into(),
+        ),
+        (
+            "info",
+            "steps[3] (screenshot \"Dashboard\"): took screenshot 1 (96 ms)".into(),
+        ),
+        ("warn", format!("Step failed: {STEP_ERROR}")),
+        (
+            "info",
+            "Screenshot 2: steps[4] (click \"Load more\") failed (91 KB)".into(),
+        ),
+        ("error", format!("Run failed: {STEP_ERROR}")),
+    ];
+    let started = now() - Duration::minutes(10);
+    lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, (level, message))| {
+            serde_json::from_value(json!({
+                "seq": i + 1,
+                "timestamp": scraper_common::time::format(&(started + Duration::milliseconds(i as i64 * 400))),
+                "level": level, "message": message
+            }))
+            .unwrap()
+        })
+        .collect()
+}
+
+/// The screenshots of `INTERACT_RUN`: the one its screenshot step took and
+/// the one of the page when its click failed.
+pub fn screenshots() -> Vec<Screenshot> {
+    let taken = |s: i64| {
+        scraper_common::time::format(&(now() - Duration::minutes(10) + Duration::seconds(s)))
+    };
+    serde_json::from_value(json!([
+        {"n": 1, "step": 3, "label": "steps[3] (screenshot \"Dashboard\")", "takenAt": taken(2), "bytes": 90_112},
+        {"n": 2, "step": 4, "label": "steps[4] (click \"Load more\") failed", "takenAt": taken(4), "bytes": 93_184}
+    ]))
+    .unwrap()
+}
+
+/// A screenshot's "PNG": the signature, then its number.
+pub fn png(n: u32) -> Vec<u8> {
+    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+    bytes.extend(format!("screenshot {n}").bytes());
+    bytes
 }
 
 /// What each completed monitor run found (see `changes()` for the entries).
@@ -453,6 +551,8 @@ pub struct Data {
     pub keys: Vec<ApiKey>,
     pub changes: Vec<ChangeEntry>,
     pub deliveries: Vec<Delivery>,
+    /// The screenshots of `INTERACT_RUN`, the only run with any.
+    pub screenshots: Vec<Screenshot>,
 }
 
 impl Default for Data {
@@ -463,6 +563,7 @@ impl Default for Data {
             keys: keys(),
             changes: changes(),
             deliveries: deliveries(),
+            screenshots: screenshots(),
         }
     }
 }
@@ -529,11 +630,28 @@ impl Data {
             },
             Request::DescribeRun(id) => {
                 let run = self.runs.iter().find(|r| &r.id == id)?.clone();
-                Reply::RunDetail(Box::new(RunDetail {
-                    run,
-                    logs: logs(12),
-                    output_preview: items(),
-                }))
+                let browser = *id == run_id(INTERACT_RUN);
+                Reply::RunDetail {
+                    detail: Box::new(RunDetail {
+                        run,
+                        logs: if browser { interact_logs() } else { logs(12) },
+                        output_preview: items(),
+                    }),
+                    screenshots: Ok(if browser {
+                        self.screenshots.clone()
+                    } else {
+                        Vec::new()
+                    }),
+                }
+            }
+            Request::ScreenshotPng { run_id: id, n } => {
+                let shot = self.screenshots.iter().find(|s| s.n == *n)?;
+                (*id == run_id(INTERACT_RUN)).then_some(())?;
+                Reply::ScreenshotPng {
+                    run_id: id.clone(),
+                    n: shot.n,
+                    png: png(shot.n),
+                }
             }
             Request::Items(id) => Reply::Items {
                 run: self.runs.iter().find(|r| &r.id == id)?.clone(),

@@ -3,6 +3,7 @@
 mod api_keys;
 mod changes;
 mod deliveries;
+mod describe;
 mod dialogs;
 mod flows;
 mod general;

@@ -38,13 +38,7 @@ impl App {
                     d => (v.scroll as isize + d).clamp(0, bottom.max(0)) as usize,
                 };
             }
-            Screen::Describe(v) => {
-                v.scroll = match delta {
-                    isize::MIN => 0,
-                    isize::MAX => usize::MAX / 2,
-                    d => (v.scroll as isize + d).max(0) as usize,
-                };
-            }
+            Screen::Describe(v) => v.move_by(delta),
             Screen::Logs(v) => {
                 let bottom = v.bottom_top(rows);
                 v.scroll = match delta {

@@ -358,3 +358,70 @@ async fn steps_are_checked_when_saved() {
         .await;
     assert_error(&got, 422, "validation_failed", &["steps[0]", "interact"]);
 }
+
+#[tokio::test]
+async fn runs_wait_for_a_browser_slot_and_a_worn_browser_is_replaced() {
+    let site = TestSite::pages(vec![
+        ("/p1", Reply::html(pages::numbered(1, 3))),
+        ("/p2", Reply::html(pages::numbered(2, 3))),
+        ("/p3", Reply::html(pages::numbered(3, 3))),
+    ])
+    .await;
+    let mut config = common::config();
+    config.browser.slots = 1;
+    config.browser.restart_after = 3;
+    let app = spawn_app_with(config).await;
+    let slow = flow(
+        &app,
+        &site.url("/p1"),
+        json!([{"type": "wait", "ms": 1500}, {"type": "extract"}]),
+        schema(),
+    )
+    .await;
+    let first = app.client.create_run(&slow).await.unwrap();
+    let second = app.client.create_run(&slow).await.unwrap();
+    let (a, b) = (
+        app.wait_finished(&first.id, WAIT).await,
+        app.wait_finished(&second.id, WAIT).await,
+    );
+    completed(&a);
+    completed(&b);
+    // One slot: the second run waited until the first let go of it.
+    let waited: Vec<_> = [&a, &b]
+        .iter()
+        .filter(|d| {
+            d.logs
+                .iter()
+                .any(|l| l.message.contains("for a browser slot"))
+        })
+        .map(|d| (*d).clone())
+        .collect();
+    assert_eq!(waited.len(), 1, "one of the two waited");
+    let (earlier, later) = if waited[0].run.id == b.run.id {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    let at = |d: &scraper_common::RunDetail, words: &str| {
+        d.logs
+            .iter()
+            .find(|l| l.message.contains(words))
+            .unwrap_or_else(|| panic!("no `{words}`: {:#?}", d.logs))
+            .timestamp
+    };
+    // Its browser work began only after the other's had ended.
+    assert!(at(later, "Start: navigate") >= at(earlier, "steps[1] (extract)"));
+    // Two pages so far on one browser; the third page wears it out.
+    assert_eq!(app.state.browsers.launched(), 1);
+    let three = flow(
+        &app,
+        &site.url("/p1"),
+        json!([{"type": "paginate", "nextSelector": "a.next"}, {"type": "extract"}]),
+        schema(),
+    )
+    .await;
+    completed(&run(&app, &three).await);
+    completed(&run(&app, &three).await);
+    assert_eq!(app.state.browsers.launched(), 2, "replaced after 3 pages");
+    no_browser_left(&app, WAIT).await;
+}

@@ -7,13 +7,13 @@
 use super::execute::{Ctx, Outcome, Tally, conclude, extract_page};
 use super::failure::{self, Cause};
 use super::log::RunLog;
-use super::plan::ExtractRule;
+use super::plan::{ExtractRule, default_rule};
 use crate::interact::actions::{self, StepError};
 use crate::interact::guard::Guard;
 use crate::interact::steps::{Action, InteractStep, Script, WaitFor};
 use crate::interact::{BrowserError, Session};
 use crate::store;
-use scraper_common::{FailureReason, Flow, StepType};
+use scraper_common::{FailureReason, Flow, OutputSchema, StepType};
 use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 use url::Url;
@@ -44,7 +44,7 @@ pub(super) async fn execute(
             return Ok(Outcome::failed(reason, err.to_string()));
         }
     };
-    let (planned, final_extract) = plan(script);
+    let (planned, final_extract) = plan(script, flow.output_schema.as_ref());
     let pages = planned
         .iter()
         .map(|p| match p.step.action {
@@ -64,12 +64,7 @@ pub(super) async fn execute(
     let started = Instant::now();
     let session = ctx.browsers.session(|_| waited = true).await;
     if waited {
-        log.info(format!(
-            "Waited {} ms for a browser slot (--browser-slots {})",
-            started.elapsed().as_millis(),
-            ctx.browsers.config().slots
-        ))
-        .await?;
+        log_slot_wait(&mut log, ctx, started).await?;
     }
     let session = match session {
         Ok(session) => session,
@@ -109,6 +104,20 @@ pub(super) async fn execute(
     conclude(tally, cancel, failed).await
 }
 
+/// The line a run that waited for a browser slot logs.
+pub(super) async fn log_slot_wait(
+    log: &mut RunLog,
+    ctx: &Ctx,
+    started: Instant,
+) -> store::Result<()> {
+    log.info(format!(
+        "Waited {} ms for a browser slot (--browser-slots {})",
+        started.elapsed().as_millis(),
+        ctx.browsers.config().slots
+    ))
+    .await
+}
+
 /// A run that could not get its browser.
 pub(super) fn browser_failure(e: BrowserError) -> Outcome {
     let reason = match e {
@@ -121,7 +130,7 @@ pub(super) fn browser_failure(e: BrowserError) -> Outcome {
 
 /// Folds the extract steps that follow a `paginate` into it: it applies
 /// them to every page.
-fn plan(script: Script) -> (Vec<Planned>, Option<ExtractRule>) {
+fn plan(script: Script, schema: Option<&OutputSchema>) -> (Vec<Planned>, Option<ExtractRule>) {
     let mut planned: Vec<Planned> = Vec::new();
     let mut paginate: Option<usize> = None;
     for step in script.steps {
@@ -139,10 +148,15 @@ fn plan(script: Script) -> (Vec<Planned>, Option<ExtractRule>) {
         }
     }
     let mut final_extract = script.final_extract;
+    // A paginate with no extract step after it reads each page by the
+    // flow's schema (the rule a flow without extract steps ends with).
     if let Some(at) = paginate
         && planned[at].per_page.is_empty()
-        && let Some(rule) = final_extract.take()
     {
+        let rule = match final_extract.take() {
+            Some(rule) => rule,
+            None => default_rule(schema).expect("the schema compiled when the flow was saved"),
+        };
         planned[at].per_page.push(rule);
     }
     (planned, final_extract)

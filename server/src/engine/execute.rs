@@ -250,12 +250,7 @@ pub async fn execute(
             let opened =
                 Renderer::open(&ctx.browsers, ctx.policy.clone(), tabs, |_| waited = true).await;
             if waited {
-                log.info(format!(
-                    "Waited {} ms for a browser slot (--browser-slots {})",
-                    started.elapsed().as_millis(),
-                    ctx.browsers.config().slots
-                ))
-                .await?;
+                super::browse::log_slot_wait(&mut log, ctx, started).await?;
             }
             match opened {
                 Ok(renderer) => Some(Arc::new(renderer)),

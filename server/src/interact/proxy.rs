@@ -70,8 +70,14 @@ impl Proxy {
 
 async fn serve(listener: TcpListener, resolver: PolicyResolver, refused: Arc<AtomicU64>) {
     loop {
-        let Ok((stream, peer)) = listener.accept().await else {
-            continue;
+        let (stream, peer) = match listener.accept().await {
+            Ok(accepted) => accepted,
+            Err(e) => {
+                // Out of file descriptors, say: give it a moment, not a spin.
+                tracing::warn!(error = %e, "the browser proxy could not accept");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
         };
         // Only this machine's browser may use it.
         if !peer.ip().is_loopback() {

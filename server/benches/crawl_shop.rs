@@ -9,7 +9,6 @@
 //! Env: BENCH_PAGES (5000), BENCH_CONCURRENCY (16), BENCH_PORT (18090),
 //! BENCH_SERVER_WRAP (a tool to run the server under).
 
-use scraper_server::bench_shop::{self, Options};
 use serde_json::{Value, json};
 use std::collections::HashSet;
 use std::process::{Command, Stdio};
@@ -17,7 +16,7 @@ use std::time::{Duration, Instant};
 
 mod support;
 
-use support::{Guard, Started};
+use support::Started;
 
 const SERVER: &str = env!("CARGO_BIN_EXE_scraper-server");
 
@@ -27,8 +26,6 @@ fn env_or(name: &str, default: u64) -> u64 {
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
 }
-
-const SERVE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/shop/serve.sh");
 
 fn peak_rss_mb(pid: u32) -> f64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
@@ -65,23 +62,7 @@ fn main() {
     let concurrency = env_or("BENCH_CONCURRENCY", 16);
     let port = env_or("BENCH_PORT", 18090);
     let work = tempfile::tempdir().expect("temp dir");
-    let site = work.path().join("site");
-    let base = format!("http://127.0.0.1:{port}");
-
-    let shop = Options {
-        pages: pages as usize,
-        base: base.clone(),
-        seed: 1,
-    };
-    println!("{}", bench_shop::make(&site, &shop).expect("bench shop"));
-    let nginx = Guard(
-        Command::new(SERVE)
-            .arg(&site)
-            .arg(port.to_string())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("shop/serve.sh (nginx)"),
-    );
+    let (site, base, nginx) = support::serve_shop(work.path(), pages, port);
 
     let db = work.path().join("bench.db");
     // BENCH_SERVER_WRAP runs the server under a tool, e.g.

@@ -11,7 +11,6 @@
 //! Env: BENCH_PAGES (500), BENCH_CONCURRENCY (8), BENCH_PORT (18091),
 //! BENCH_PEER (`crawlee`, or `none` to measure only ours), CHROME_BIN.
 
-use scraper_server::bench_shop::{self, Options};
 use serde_json::{Value, json};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
@@ -20,10 +19,9 @@ use std::time::{Duration, Instant};
 
 mod support;
 
-use support::{Guard, Started};
+use support::Started;
 
 const SERVER: &str = env!("CARGO_BIN_EXE_scraper-server");
-const SERVE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/shop/serve.sh");
 const PEER: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/benches/peers/crawlee_playwright.sh"
@@ -51,22 +49,7 @@ fn main() {
     let concurrency = env_or("BENCH_CONCURRENCY", 8);
     let port = env_or("BENCH_PORT", 18091);
     let work = tempfile::tempdir().expect("temp dir");
-    let site = work.path().join("site");
-    let base = format!("http://127.0.0.1:{port}");
-    let shop = Options {
-        pages: pages as usize,
-        base: base.clone(),
-        seed: 1,
-    };
-    println!("{}", bench_shop::make(&site, &shop).expect("bench shop"));
-    let _nginx = Guard(
-        Command::new(SERVE)
-            .arg(&site)
-            .arg(port.to_string())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("shop/serve.sh (nginx)"),
-    );
+    let (site, base, _nginx) = support::serve_shop(work.path(), pages, port);
     wait_for(&format!("{base}/"));
     let expected = site.join("expected.json");
 

@@ -26,19 +26,6 @@ pub fn chromium() -> PathBuf {
     path
 }
 
-/// Chromium refuses its sandbox to root; anyone else keeps it.
-fn is_root() -> bool {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find_map(|l| l.strip_prefix("Uid:"))
-                .and_then(|ids| ids.split_whitespace().next().map(|uid| uid == "0"))
-        })
-        .unwrap_or(false)
-}
-
 /// One headless browser with a profile of its own; killed when dropped, so
 /// a failing test leaves no Chromium behind.
 pub struct Session {
@@ -63,7 +50,7 @@ impl Session {
             .arg("no-pings")
             .arg("force-webrtc-ip-handling-policy=disable_non_proxied_udp")
             .launch_timeout(Duration::from_secs(30));
-        if is_root() {
+        if scraper_server::interact::browser::is_root() {
             config = config.no_sandbox();
         }
         let (browser, mut handler) = Browser::launch(config.build().expect("browser config"))

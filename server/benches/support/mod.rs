@@ -138,3 +138,33 @@ pub fn sample_peak(
         peak
     })
 }
+
+/// The bench shop of `pages` pages, written under `work` and served by nginx
+/// on 127.0.0.1:`port` (`shop/serve.sh`, which installs nginx if missing)
+/// until the guard drops. Returns the site's folder, its base URL and nginx.
+#[allow(dead_code)]
+pub fn serve_shop(
+    work: &std::path::Path,
+    pages: u64,
+    port: u64,
+) -> (std::path::PathBuf, String, Guard) {
+    use scraper_server::bench_shop::{self, Options};
+    let site = work.join("site");
+    let base = format!("http://127.0.0.1:{port}");
+    let shop = Options {
+        pages: pages as usize,
+        base: base.clone(),
+        seed: 1,
+    };
+    println!("{}", bench_shop::make(&site, &shop).expect("bench shop"));
+    let serve = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/shop/serve.sh");
+    let nginx = Guard(
+        Command::new(serve)
+            .arg(&site)
+            .arg(port.to_string())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("shop/serve.sh (nginx)"),
+    );
+    (site, base, nginx)
+}

@@ -455,7 +455,7 @@ fn alive(pid: u32) -> bool {
 }
 
 /// Chromium refuses its sandbox to root; anyone else keeps it.
-fn is_root() -> bool {
+pub fn is_root() -> bool {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|status| {

@@ -5,7 +5,7 @@ use crate::extract::{ExtractRequest, ExtractResult};
 use crate::flow::{Flow, FlowFilter, FlowInput};
 use crate::key::{ApiKey, CreatedKey, NewKey};
 use crate::monitor::{ChangeEntry, ChangeKind, Delivery};
-use crate::run::{LogEnd, LogEntry, NewRun, Run, RunDetail, RunFilter, Screenshot};
+use crate::run::{LogEnd, LogEntry, NewRun, Node, Run, RunDetail, RunFilter, Screenshot};
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -228,6 +228,12 @@ impl Client {
 
     pub async fn get_run(&self, id: &str) -> Result<RunDetail, ClientError> {
         self.data(Method::GET, self.url(&["runs", id]), None::<&()>)
+            .await
+    }
+
+    /// `GET /api/nodes`: the live server processes on this database.
+    pub async fn nodes(&self) -> Result<ListResponse<Node>, ClientError> {
+        self.send(Method::GET, self.url(&["nodes"]), None::<&()>)
             .await
     }
 

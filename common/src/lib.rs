@@ -30,7 +30,7 @@ pub use monitor::{
     WebhookData, WebhookEvent, WebhookMessage,
 };
 pub use run::{
-    FailureReason, LogEnd, LogEntry, LogLevel, NewRun, Run, RunDetail, RunFilter, RunStatus,
+    FailureReason, LogEnd, LogEntry, LogLevel, NewRun, Node, Run, RunDetail, RunFilter, RunStatus,
     Screenshot, StreamEnd, Trigger,
 };
 pub use scope::Scope;

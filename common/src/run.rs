@@ -121,6 +121,9 @@ pub struct Run {
     /// (`counts` only in lists); `null` for other runs, and until it finished.
     #[serde(default)]
     pub changes: Option<RunChanges>,
+    /// The node (`--node-name`) that executed it; `null` while queued.
+    #[serde(default)]
+    pub node: Option<String>,
     /// When retention (`monitor.keepRuns`) removed the run's items and logs;
     /// its row and change record stay.
     #[serde(default, with = "time::option")]
@@ -181,4 +184,25 @@ pub struct Screenshot {
     pub taken_at: Timestamp,
     /// Size of the PNG.
     pub bytes: u64,
+}
+
+/// A server process on the database (`GET /api/nodes`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Node {
+    /// Unique per process: it names the leases the node holds.
+    pub id: String,
+    /// `--node-name` (host:port by default); what runs' `node` says.
+    pub name: String,
+    pub version: String,
+    #[serde(with = "time")]
+    #[schema(value_type = String, format = DateTime)]
+    pub started_at: Timestamp,
+    /// Its last heartbeat.
+    #[serde(with = "time")]
+    #[schema(value_type = String, format = DateTime)]
+    pub heartbeat_at: Timestamp,
+    /// Runs it executes at once (`--workers`; 0 for an API-only node).
+    pub workers: u32,
+    pub runs_in_progress: u32,
 }

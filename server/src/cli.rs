@@ -118,6 +118,10 @@ pub struct ServeArgs {
     /// asked).
     #[arg(long, env = "SCRAPER_WEBHOOK_RETRIES", default_value = "5s,5m,30m,2h,5h", value_parser = durations)]
     pub webhook_retries: Durations,
+    /// What this node is called; runs show the node that executed them and
+    /// `GET /api/nodes` lists the live ones (default: host:port).
+    #[arg(long, env = "SCRAPER_NODE_NAME", value_parser = node_name)]
+    pub node_name: Option<String>,
     /// Interact runs at once; others wait for a browser slot.
     #[arg(long, env = "SCRAPER_BROWSER_SLOTS", default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=64))]
     pub browser_slots: u32,
@@ -187,4 +191,13 @@ fn durations(text: &str) -> Result<Durations, String> {
         .map(scraper_server::monitor::schedule::parse_duration)
         .collect::<Result<_, _>>()
         .map(Durations)
+}
+
+/// A node's name: something to tell it by, at most 200 characters.
+fn node_name(text: &str) -> Result<String, String> {
+    let name = text.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err("a node name is 1 to 200 characters".into());
+    }
+    Ok(name.to_string())
 }

@@ -98,6 +98,9 @@ pub async fn launch(options: LaunchOptions) -> Result<Running, LaunchError> {
     };
     let metrics_addr = metrics_listener.as_ref().and_then(|l| l.local_addr().ok());
     let mut config = options.config;
+    if config.engine.node_name.is_none() {
+        config.engine.node_name = Some(format!("{}:{}", hostname(), addr.port()));
+    }
     if config.demo {
         // The shop is served by this very server, so its address is allowed.
         config.private_networks = demo::allow_shop(config.private_networks, addr);
@@ -115,6 +118,7 @@ pub async fn launch(options: LaunchOptions) -> Result<Running, LaunchError> {
             .await
             .map_err(LaunchError::Demo)?;
     }
+    state.engine.announce().await;
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(serve(
         state.clone(),
@@ -198,4 +202,13 @@ fn write_private(file: &Path, key: &str) -> std::io::Result<()> {
     }
     let mut out = options.open(file)?;
     writeln!(out, "{key}")
+}
+
+/// This machine's name, for the default node name.
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".to_string())
 }

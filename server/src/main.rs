@@ -53,6 +53,7 @@ async fn serve(args: ServeArgs) -> Result<()> {
             lease: std::time::Duration::from_secs(args.lease_secs),
             min_schedule_interval: args.min_schedule_interval,
             keep_runs: args.keep_runs,
+            node_name: args.node_name,
             webhooks: WebhookConfig {
                 retries: args.webhook_retries.0,
                 timeout: args.webhook_timeout,

@@ -174,6 +174,7 @@ pub(crate) fn route(path: &str) -> &'static str {
         ["api", "deliveries", _, "redeliver"] => "/api/deliveries/:id/redeliver",
         ["api", "extract"] => "/api/extract",
         ["api", "keys"] => "/api/keys",
+        ["api", "nodes"] => "/api/nodes",
         ["api", "keys", _] => "/api/keys/:id",
         ["metrics"] => "/metrics",
         ["demo", ..] => "/demo",

@@ -83,6 +83,7 @@ pub fn test_engine() -> EngineConfig {
         idle_poll: Duration::from_millis(200),
         schedule_poll: Duration::from_millis(100),
         min_schedule_interval: Duration::from_secs(1),
+        node_heartbeat: Duration::from_millis(200),
         webhooks: WebhookConfig {
             retries: vec![Duration::from_millis(300); 3],
             timeout: Duration::from_secs(3),

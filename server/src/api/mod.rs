@@ -15,6 +15,7 @@ mod flows;
 mod keys;
 pub mod list_cache;
 mod merge_patch;
+mod nodes;
 mod openapi;
 mod query;
 pub mod rate_limit;
@@ -169,12 +170,18 @@ pub fn routes(app: &AppState) -> BoxedFilter<(Response,)> {
         .and(warp::post())
         .and(with(Scope::FlowsWrite))
         .then(webhooks::redeliver);
+    let nodes = warp::path!("api" / "nodes")
+        .and(warp::get())
+        .and(with(Scope::RunsRead))
+        .then(nodes::list);
     let monitors = flows_changes
         .or(flows_deliveries)
         .unify()
         .or(flows_rotate)
         .unify()
         .or(redeliver)
+        .unify()
+        .or(nodes)
         .unify()
         .boxed();
 

@@ -4,7 +4,7 @@
 //! from files compiled into the binary.
 
 use super::error::ApiError;
-use super::{changes, export, extract, flows, keys, run_data, runs, screenshots, webhooks};
+use super::{changes, export, extract, flows, keys, nodes, run_data, runs, screenshots, webhooks};
 use scraper_common::ErrorBody;
 use serde_json::Value;
 use serde_json::json;
@@ -40,6 +40,7 @@ const KEY_SCHEME: &str = "apiKey";
         keys::list, keys::create, keys::revoke,
         changes::of_run, changes::of_flow,
         webhooks::deliveries, webhooks::redeliver, webhooks::rotate,
+        nodes::list,
         super::metrics_route, super::docs_routes,
     ),
     components(schemas(ErrorBody, ExportFormat, scraper_common::WebhookMessage)),
@@ -51,7 +52,7 @@ const KEY_SCHEME: &str = "apiKey";
         (name = "extract", description = "One-shot extraction without a flow"),
         (name = "keys", description = "API keys"),
         (name = "monitors", description = "What monitors' runs changed, and the webhooks that tell (Standard Webhooks v1; bodies are `WebhookMessage`)"),
-        (name = "server", description = "The server itself: metrics and this document, no key needed"),
+        (name = "server", description = "The server itself: its nodes; metrics and this document, no key needed"),
     ),
 )]
 struct Doc;

@@ -46,6 +46,10 @@ pub struct EngineConfig {
     /// Runs of a monitor (or scheduled flow) that keep their items and logs,
     /// unless its `monitor.keepRuns` says otherwise (`--keep-runs`).
     pub keep_runs: u32,
+    /// What this node is called (`--node-name`); host:port when `None`.
+    pub node_name: Option<String>,
+    /// How often the node tells the database it is alive.
+    pub node_heartbeat: Duration,
     pub webhooks: WebhookConfig,
 }
 
@@ -63,6 +67,8 @@ impl Default for EngineConfig {
             schedule_poll: Duration::from_secs(1),
             min_schedule_interval: Duration::from_secs(60),
             keep_runs: 100,
+            node_name: None,
+            node_heartbeat: Duration::from_secs(2),
             webhooks: WebhookConfig::default(),
         }
     }
@@ -79,6 +85,9 @@ struct Inner {
     config: EngineConfig,
     /// Unique per process, so a lease names the process that holds it.
     node: String,
+    /// What people call this node: runs show it.
+    name: String,
+    started_at: i64,
     wake: Notify,
     running: Mutex<HashMap<String, CancellationToken>>,
     shutdown: CancellationToken,
@@ -101,11 +110,14 @@ impl Engine {
             std::process::id(),
             &crate::keys::generate()[9..17]
         );
+        let name = config.node_name.clone().unwrap_or_else(|| node.clone());
         Engine {
             inner: Arc::new(Inner {
                 ctx,
                 config,
                 node,
+                name,
+                started_at: crate::store::now_ms(),
                 wake: Notify::new(),
                 running: Mutex::new(HashMap::new()),
                 shutdown,
@@ -115,6 +127,17 @@ impl Engine {
 
     pub fn config(&self) -> &EngineConfig {
         &self.inner.config
+    }
+
+    /// This node's name (`--node-name`).
+    pub fn node_name(&self) -> &str {
+        &self.inner.name
+    }
+
+    /// Says the node is alive now (before it serves, so that it is listed
+    /// from its first answer on).
+    pub async fn announce(&self) {
+        beat(&self.inner).await;
     }
 
     /// A run was queued: an idle worker here takes it now.
@@ -136,6 +159,8 @@ impl Engine {
         let mut tasks = JoinSet::new();
         let sweeper = self.inner.clone();
         tasks.spawn(async move { sweep(sweeper).await });
+        let beating = self.inner.clone();
+        tasks.spawn(async move { heartbeat(beating).await });
         tasks.spawn(crate::monitor::scheduler::run(
             self.clone(),
             self.inner.ctx.store.clone(),
@@ -176,11 +201,46 @@ async fn sweep(inner: Arc<Inner>) {
     }
 }
 
+/// Tells the database this node is alive (and how busy) until it stops,
+/// then that it is gone.
+async fn heartbeat(inner: Arc<Inner>) {
+    loop {
+        beat(&inner).await;
+        tokio::select! {
+            _ = tokio::time::sleep(inner.config.node_heartbeat) => {}
+            _ = inner.shutdown.cancelled() => break,
+        }
+    }
+    if let Err(e) = inner.ctx.store.node_gone(&inner.node).await {
+        tracing::warn!(error = %e, "removing the node");
+    }
+}
+
+async fn beat(inner: &Inner) {
+    let running = inner.running.lock().expect("lock").len() as u32;
+    let beat = crate::store::NodeBeat {
+        id: &inner.node,
+        name: &inner.name,
+        version: env!("CARGO_PKG_VERSION"),
+        started_at: inner.started_at,
+        workers: inner.config.workers as u32,
+        running,
+    };
+    if let Err(e) = inner.ctx.store.node_heartbeat(&beat).await {
+        tracing::warn!(error = %e, "the node's heartbeat");
+    }
+}
+
 async fn work(inner: Arc<Inner>, index: usize) {
     let worker = format!("{}-w{index}", inner.node);
     let lease_ms = inner.config.lease.as_millis() as i64;
     while !inner.shutdown.is_cancelled() {
-        match inner.ctx.store.claim_run(&worker, lease_ms).await {
+        match inner
+            .ctx
+            .store
+            .claim_run_on(Some(&inner.name), &worker, lease_ms)
+            .await
+        {
             Ok(Some(claimed)) => run(&inner, &worker, claimed).await,
             Ok(None) => {
                 tokio::select! {

@@ -27,9 +27,19 @@ pub struct Progress {
 impl Store {
     /// Takes the oldest queued run for `worker`, or `None` when there is none.
     pub async fn claim_run(&self, worker: &str, lease_ms: i64) -> Result<Option<Claimed>> {
+        self.claim_run_on(None, worker, lease_ms).await
+    }
+
+    /// `claim_run`, recording `node` (its name) as the node executing it.
+    pub async fn claim_run_on(
+        &self,
+        node: Option<&str>,
+        worker: &str,
+        lease_ms: i64,
+    ) -> Result<Option<Claimed>> {
         let now = now_ms();
         let claimed: Option<Claimed> = sqlx::query_as(
-            "UPDATE runs SET status = 'running', worker_id = ?, started_at = ?, \
+            "UPDATE runs SET status = 'running', worker_id = ?, node = ?, started_at = ?, \
              lease_expires_at = ? \
              WHERE id = (SELECT id FROM runs WHERE status = 'queued' \
                          ORDER BY created_at, id LIMIT 1) \
@@ -37,6 +47,7 @@ impl Store {
              RETURNING id, flow_id",
         )
         .bind(worker)
+        .bind(node)
         .bind(now)
         .bind(now + lease_ms)
         .fetch_optional(&self.pool)

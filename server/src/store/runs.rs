@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 const SELECT: &str = "SELECT r.id, r.flow_id, f.name AS flow_name, r.status, r.trigger, \
     r.created_at, r.started_at, r.finished_at, r.pages_fetched, r.pages_failed, \
     r.items_extracted, r.bytes_downloaded, r.cost, r.failure_reason, r.error, r.changes, \
-    r.pruned_at FROM runs r JOIN flows f ON f.id = r.flow_id";
+    r.pruned_at, r.node FROM runs r JOIN flows f ON f.id = r.flow_id";
 
 /// How many items `GET /api/runs/:id` shows as `outputPreview`.
 pub const PREVIEW_ITEMS: i64 = 10;
@@ -38,6 +38,7 @@ struct RunRow {
     error: Option<String>,
     changes: Option<String>,
     pruned_at: Option<i64>,
+    node: Option<String>,
 }
 
 impl RunRow {
@@ -78,6 +79,7 @@ impl RunRow {
                 None => None,
             },
             pruned_at: self.pruned_at.map(from_millis),
+            node: self.node,
             id: self.id,
             flow_id: self.flow_id,
             flow_name: self.flow_name,

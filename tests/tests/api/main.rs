@@ -12,6 +12,7 @@ mod flows;
 mod keys;
 mod metrics;
 mod monitors;
+mod nodes;
 mod openapi;
 mod rate_limit;
 mod reference;

@@ -73,7 +73,7 @@ async fn every_documented_route_exists_and_needs_the_scope_it_names() {
     let ops = operations(&doc);
     assert_eq!(
         ops.len(),
-        25,
+        26,
         "{:?}",
         ops.iter().map(|o| &o.1).collect::<Vec<_>>()
     );

@@ -93,6 +93,7 @@ fn field_lines(detail: &RunDetail, app: &App, theme: &Theme) -> Vec<Line<'static
             theme,
         ),
         field("Trigger", r.trigger.to_string(), theme),
+        field("Node", r.node.clone().unwrap_or_else(|| "—".into()), theme),
         field("Created", when(Some(r.created_at)), theme),
         field("Started", when(r.started_at), theme),
         field("Finished", when(r.finished_at), theme),

@@ -79,6 +79,7 @@ pub fn test_engine() -> EngineConfig {
         workers: 2,
         lease: Duration::from_secs(3),
         heartbeat: Duration::from_millis(300),
+        cancel_poll: Duration::from_millis(100),
         sweep_every: Duration::from_millis(300),
         idle_poll: Duration::from_millis(200),
         schedule_poll: Duration::from_millis(100),

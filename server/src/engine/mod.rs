@@ -28,8 +28,13 @@ pub struct EngineConfig {
     pub workers: usize,
     /// A running run whose lease is older than this is failed as `worker_lost`.
     pub lease: Duration,
-    /// How often a worker renews its lease and looks for a cancel from elsewhere.
+    /// How often a worker renews its lease: a write per run, so every few
+    /// seconds, well inside `lease`.
     pub heartbeat: Duration,
+    /// How often a worker looks whether its run was cancelled (or failed as
+    /// lost) through another process: a read, so often enough for a cancel
+    /// anywhere to stop the run within two seconds.
+    pub cancel_poll: Duration,
     /// How often expired leases are looked for.
     pub sweep_every: Duration,
     /// How often idle workers look for runs queued by another process.
@@ -58,7 +63,8 @@ impl Default for EngineConfig {
         EngineConfig {
             workers: 4,
             lease: Duration::from_secs(15),
-            heartbeat: Duration::from_secs(1),
+            heartbeat: Duration::from_secs(5),
+            cancel_poll: Duration::from_secs(1),
             sweep_every: Duration::from_secs(5),
             idle_poll: Duration::from_secs(1),
             max_queued: 1000,
@@ -267,8 +273,9 @@ async fn run(inner: &Arc<Inner>, worker: &str, claimed: Claimed) {
         .expect("lock")
         .insert(claimed.id.clone(), token.clone());
 
-    // The heartbeat renews the lease; a refused renewal means the run was
-    // cancelled (or failed as lost) elsewhere, so the work stops.
+    // The heartbeat renews the lease now and then and looks for a cancel in
+    // between; a refused renewal, or a run no longer this worker's, means it
+    // was cancelled (or failed as lost) elsewhere, so the work stops.
     let heartbeat = Holding {
         inner,
         run_id: &claimed.id,
@@ -279,20 +286,29 @@ async fn run(inner: &Arc<Inner>, worker: &str, claimed: Claimed) {
                 claimed.id.clone(),
                 worker.to_string(),
             );
-            let (every, lease_ms) = (
+            let (every, poll, lease_ms) = (
                 inner.config.heartbeat,
+                inner.config.cancel_poll.min(inner.config.heartbeat),
                 inner.config.lease.as_millis() as i64,
             );
             tokio::spawn(async move {
+                let mut renew_at = tokio::time::Instant::now() + every;
                 loop {
                     tokio::select! {
-                        _ = tokio::time::sleep(every) => {}
+                        _ = tokio::time::sleep(poll) => {}
                         _ = token.cancelled() => return,
                     }
-                    match store.renew_lease(&id, &worker, lease_ms).await {
+                    let renew = tokio::time::Instant::now() >= renew_at;
+                    let held = if renew {
+                        renew_at += every;
+                        store.renew_lease(&id, &worker, lease_ms).await
+                    } else {
+                        store.holds_run(&id, &worker).await
+                    };
+                    match held {
                         Ok(true) => {}
                         Ok(false) => return token.cancel(),
-                        Err(e) => tracing::warn!(run = %id, error = %e, "renewing a lease"),
+                        Err(e) => tracing::warn!(run = %id, error = %e, "checking a run's lease"),
                     }
                 }
             })

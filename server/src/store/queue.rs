@@ -73,6 +73,19 @@ impl Store {
         Ok(done.rows_affected() > 0)
     }
 
+    /// Whether `worker` still holds run `id` (it was not cancelled or failed
+    /// as lost meanwhile): a read, cheaper than renewing the lease.
+    pub async fn holds_run(&self, id: &str, worker: &str) -> Result<bool> {
+        let held: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM runs WHERE id = ? AND worker_id = ? AND status = 'running'",
+        )
+        .bind(id)
+        .bind(worker)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(held.is_some())
+    }
+
     /// Records counters (whatever the status: a cancelled run keeps what it did).
     pub async fn record_progress(&self, id: &str, p: &Progress) -> Result<()> {
         sqlx::query(

@@ -71,3 +71,53 @@ async fn nodes_on_one_database_are_listed_and_runs_name_theirs() {
     assert_eq!(left.total, 2, "{:?}", names(&left));
     assert!(!names(&left).contains(&"api-only".to_string()));
 }
+
+#[tokio::test]
+async fn a_cancel_through_one_node_stops_the_run_on_another_within_two_seconds() {
+    let site = TestSite::pages(vec![(
+        "/",
+        Reply::html(cards(&[("A", "$1")], None)).slow(Duration::from_secs(30)),
+    )])
+    .await;
+    // The lease is renewed rarely here; only the cancel poll can notice.
+    let mut executes = named("executor", 1);
+    executes.engine.heartbeat = Duration::from_secs(20);
+    executes.engine.lease = Duration::from_secs(60);
+    executes.engine.cancel_poll = Duration::from_secs(1);
+    let api_only = spawn_app_with(named("api-only", 0)).await;
+    let executor = api_only.second_node(executes).await;
+    let mut input = FlowInput::new("slow", site.url("/"));
+    input.status = Some(FlowStatus::Active);
+    let flow = api_only.client.create_flow(&input).await.unwrap();
+    let run = api_only.client.create_run(&flow.id).await.unwrap();
+    api_only.wait_running(&run.id).await;
+    let busy = |nodes: &scraper_common::ListResponse<scraper_common::Node>| {
+        nodes
+            .data
+            .iter()
+            .find(|n| n.name == "executor")
+            .map_or(0, |n| n.runs_in_progress)
+    };
+    for _ in 0..50 {
+        if busy(&api_only.client.nodes().await.unwrap()) == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let asked = std::time::Instant::now();
+    let cancelled = api_only.client.cancel_run(&run.id).await.unwrap();
+    assert_eq!(cancelled.status, RunStatus::Cancelled);
+    // The executing node lets go of it: its worker is free again.
+    loop {
+        if busy(&executor.client.nodes().await.unwrap()) == 0 {
+            break;
+        }
+        assert!(
+            asked.elapsed() < Duration::from_secs(2),
+            "the other node still runs it"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let done = executor.client.get_run(&run.id).await.unwrap();
+    assert_eq!(done.run.status, RunStatus::Cancelled);
+}

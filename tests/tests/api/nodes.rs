@@ -121,3 +121,45 @@ async fn a_cancel_through_one_node_stops_the_run_on_another_within_two_seconds()
     let done = executor.client.get_run(&run.id).await.unwrap();
     assert_eq!(done.run.status, RunStatus::Cancelled);
 }
+
+#[tokio::test]
+async fn live_logs_of_a_run_on_another_node_stream_as_they_are_written() {
+    let site = TestSite::slow_shop(4, Duration::from_millis(300)).await;
+    let api_only = spawn_app_with(named("api-only", 0)).await;
+    let _executor = api_only.second_node(named("executor", 1)).await;
+    let mut input = FlowInput::new("paged", site.url("/p1"));
+    input.status = Some(FlowStatus::Active);
+    input.steps = serde_json::from_value(serde_json::json!([
+        {"type": "paginate", "nextSelector": "a.next", "maxPages": 4}
+    ]))
+    .unwrap();
+    input.output_schema = Some(
+        serde_json::from_value(serde_json::json!({"name": "string", "price": "number"})).unwrap(),
+    );
+    let flow = api_only.client.create_flow(&input).await.unwrap();
+    let run = api_only.client.create_run(&flow.id).await.unwrap();
+    // Tailed through the node that does not execute it.
+    let mut stream = api_only.client.stream_logs(&run.id, None).await.unwrap();
+    let mut lines = Vec::new();
+    let end = loop {
+        match tokio::time::timeout(WAIT, stream.next())
+            .await
+            .expect("an event in time")
+        {
+            Some(Ok(scraper_common::LogEvent::Line(line))) => lines.push(line),
+            Some(Ok(scraper_common::LogEvent::End(end))) => break end,
+            other => panic!("the stream broke: {other:?}"),
+        }
+    };
+    assert_eq!(end.status, RunStatus::Completed);
+    let seqs: Vec<u64> = lines.iter().map(|l| l.seq).collect();
+    assert_eq!(
+        seqs,
+        (1..=seqs.len() as u64).collect::<Vec<_>>(),
+        "every line, in order"
+    );
+    assert!(lines.iter().any(|l| l.message.starts_with("Run started")));
+    let done = api_only.client.get_run(&run.id).await.unwrap();
+    assert_eq!(done.run.node.as_deref(), Some("executor"));
+    assert_eq!(done.logs.len(), lines.len());
+}

@@ -331,8 +331,11 @@ async fn launch(
         .arg("disable-crash-reporter")
         .arg("force-webrtc-ip-handling-policy=disable_non_proxied_udp")
         // Tabs are reused page after page: a back-forward cache would keep
-        // every page they left in memory.
-        .arg("disable-features=BackForwardCache,Translate,MediaRouter,OptimizationHints")
+        // every page they left in memory. (This list replaces the launcher's
+        // own, which held TranslateUI.)
+        .arg(
+            "disable-features=BackForwardCache,Translate,TranslateUI,MediaRouter,OptimizationHints",
+        )
         .arg("disable-gpu");
     if is_root() {
         builder = builder.no_sandbox();

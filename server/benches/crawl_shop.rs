@@ -9,10 +9,9 @@
 //! Env: BENCH_PAGES (5000), BENCH_CONCURRENCY (16), BENCH_PORT (18090),
 //! BENCH_SERVER_WRAP (a tool to run the server under).
 
-use serde_json::{Value, json};
-use std::collections::HashSet;
+use serde_json::json;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 mod support;
 
@@ -89,27 +88,17 @@ fn main() {
     let (server, Started { api, key }) = support::started(server);
 
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let (elapsed, run, items) = rt.block_on(async {
-        let http = reqwest::Client::new();
-        let call = |method: reqwest::Method, path: String, body: Option<Value>| {
-            let mut request = http
-                .request(method, format!("{api}{path}"))
-                .header("X-API-Key", &key);
-            if let Some(body) = body {
-                request = request.json(&body);
-            }
-            async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
-        };
+    let (run, items, elapsed) = rt.block_on(async {
         for _ in 0..100 {
             if reqwest::get(format!("{base}/")).await.is_ok() {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        let flow = call(
-            reqwest::Method::POST,
-            "/flows".into(),
-            Some(json!({
+        support::run_flow(
+            &api,
+            &key,
+            json!({
                 "name": "bench shop",
                 "url": format!("{base}/"),
                 // Like the peers, no page budget in the way: maxPages counts
@@ -119,61 +108,16 @@ fn main() {
                     {"type": "extract", "pages": "/product/"}
                 ],
                 "outputSchema": {"name": "string", "price": "number", "url": "url"}
-            })),
+            }),
         )
-        .await;
-        let flow_id = flow["data"]["id"]
-            .as_str()
-            .expect("flow created")
-            .to_string();
-        let started = Instant::now();
-        let run = call(
-            reqwest::Method::POST,
-            "/runs".into(),
-            Some(json!({"flowId": flow_id})),
-        )
-        .await;
-        let run_id = run["data"]["id"].as_str().unwrap().to_string();
-        let run = loop {
-            let detail = call(reqwest::Method::GET, format!("/runs/{run_id}"), None).await;
-            let status = detail["data"]["status"]
-                .as_str()
-                .unwrap_or_default()
-                .to_string();
-            if !matches!(status.as_str(), "queued" | "running") {
-                break detail["data"].clone();
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        };
-        let elapsed = started.elapsed();
-        let items = call(reqwest::Method::GET, format!("/runs/{run_id}/items"), None).await;
-        (elapsed, run, items)
+        .await
     });
     let rss = peak_rss_mb(pid);
     let cpu = cpu_seconds(pid);
     drop(server);
     drop(nginx);
 
-    let expected: Value =
-        serde_json::from_slice(&std::fs::read(site.join("expected.json")).unwrap()).unwrap();
-    let key_of = |v: &Value| {
-        (
-            v["url"].as_str().unwrap_or_default().to_string(),
-            v["name"].as_str().unwrap_or_default().to_string(),
-            (v["price"].as_f64().unwrap_or(f64::NAN) * 100.0).round() as i64,
-        )
-    };
-    let want: HashSet<_> = expected["products"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(key_of)
-        .collect();
-    let got: Vec<_> = items["data"]
-        .as_array()
-        .map(|a| a.iter().map(key_of).collect())
-        .unwrap_or_default();
-    let correct = got.iter().filter(|k| want.contains(*k)).count();
+    let (correct, records) = support::score(&site.join("expected.json"), &items);
     let fetched = run["pagesFetched"].as_u64().unwrap_or(0);
     let run_ms = run["duration"]
         .as_u64()
@@ -206,8 +150,7 @@ fn main() {
         cpu * 1e6 / fetched.max(1) as f64
     );
     println!(
-        "records           {} returned, {correct}/{} correct",
-        got.len(),
-        want.len()
+        "records           {} returned, {correct}/{records} correct",
+        items.len()
     );
 }

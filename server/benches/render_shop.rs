@@ -115,56 +115,24 @@ fn ours(
     let sampler = support::sample_peak(pid, stop.clone());
 
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let (run, items) = rt.block_on(async {
-        let http = reqwest::Client::new();
-        let call = |method: reqwest::Method, path: String, body: Option<Value>| {
-            let mut request = http
-                .request(method, format!("{api}{path}"))
-                .header("X-API-Key", &key);
-            if let Some(body) = body {
-                request = request.json(&body);
-            }
-            async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
-        };
-        let flow = call(
-            reqwest::Method::POST,
-            "/flows".into(),
-            Some(json!({
-                "name": "render bench",
-                "url": format!("{base}/"),
-                "steps": [
-                    {"type": "crawl", "maxPages": pages * 2, "concurrency": concurrency, "render": true},
-                    {"type": "extract", "pages": "/product/"}
-                ],
-                "outputSchema": {"name": "string", "price": "number", "url": "url"}
-            })),
-        )
-        .await;
-        let flow_id = flow["data"]["id"].as_str().expect("flow").to_string();
-        let run = call(
-            reqwest::Method::POST,
-            "/runs".into(),
-            Some(json!({"flowId": flow_id})),
-        )
-        .await;
-        let run_id = run["data"]["id"].as_str().unwrap().to_string();
-        let run = loop {
-            let detail = call(reqwest::Method::GET, format!("/runs/{run_id}"), None).await;
-            let status = detail["data"]["status"].as_str().unwrap_or_default().to_string();
-            if !matches!(status.as_str(), "queued" | "running") {
-                break detail["data"].clone();
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        };
-        let items = call(reqwest::Method::GET, format!("/runs/{run_id}/items"), None).await;
-        (run, items)
-    });
+    let (run, got, _) = rt.block_on(support::run_flow(
+        &api,
+        &key,
+        json!({
+            "name": "render bench",
+            "url": format!("{base}/"),
+            "steps": [
+                {"type": "crawl", "maxPages": pages * 2, "concurrency": concurrency, "render": true},
+                {"type": "extract", "pages": "/product/"}
+            ],
+            "outputSchema": {"name": "string", "price": "number", "url": "url"}
+        }),
+    ));
     stop.store(true, Ordering::Relaxed);
     let peak = sampler.join().unwrap_or(0);
     if run["status"] != "completed" {
         println!("our run: {} {}", run["status"], run["error"]);
     }
-    let got: Vec<Value> = items["data"].as_array().cloned().unwrap_or_default();
     let (correct, records) = support::score(expected, &got);
     Result {
         name: "scraper-server (render: true)",

@@ -168,3 +168,50 @@ pub fn serve_shop(
     );
     (site, base, nginx)
 }
+
+/// Creates `flow` through the API at `api`, runs it, waits for its end and
+/// reads its items; returns the finished run, its items (the `data` of the
+/// items answer) and the time from trigger to finish.
+#[allow(dead_code)]
+pub async fn run_flow(
+    api: &str,
+    key: &str,
+    flow: serde_json::Value,
+) -> (serde_json::Value, Vec<serde_json::Value>, Duration) {
+    use serde_json::{Value, json};
+    let http = reqwest::Client::new();
+    let call = |method: reqwest::Method, path: String, body: Option<Value>| {
+        let mut request = http
+            .request(method, format!("{api}{path}"))
+            .header("X-API-Key", key);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    let flow = call(reqwest::Method::POST, "/flows".into(), Some(flow)).await;
+    let flow_id = flow["data"]["id"]
+        .as_str()
+        .expect("flow created")
+        .to_string();
+    let started = std::time::Instant::now();
+    let run = call(
+        reqwest::Method::POST,
+        "/runs".into(),
+        Some(json!({"flowId": flow_id})),
+    )
+    .await;
+    let run_id = run["data"]["id"].as_str().expect("run queued").to_string();
+    let run = loop {
+        let detail = call(reqwest::Method::GET, format!("/runs/{run_id}"), None).await;
+        let status = detail["data"]["status"].as_str().unwrap_or_default();
+        if !matches!(status, "queued" | "running") {
+            break detail["data"].clone();
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let elapsed = started.elapsed();
+    let items = call(reqwest::Method::GET, format!("/runs/{run_id}/items"), None).await;
+    let items = items["data"].as_array().cloned().unwrap_or_default();
+    (run, items, elapsed)
+}

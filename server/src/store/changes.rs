@@ -4,7 +4,6 @@
 
 use super::{Result, Store, StoreError};
 use scraper_common::{ChangeCounts, ChangeEntry, ChangeKind, RunChanges};
-use sqlx::SqliteConnection;
 
 /// What a finished monitor run found, to be stored with its end.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -22,41 +21,27 @@ pub struct ChangeQuery {
     pub offset: i64,
 }
 
-/// Writes a run's change entries, stamped with the run and `at`.
-pub(super) async fn insert(
-    conn: &mut SqliteConnection,
-    run_id: &str,
-    at: i64,
-    changes: &RecordedChanges,
-) -> sqlx::Result<()> {
-    if changes.entries.is_empty() {
-        return Ok(());
+impl RecordedChanges {
+    /// The entries as stored, in the order found: each stamped with the run
+    /// and `at` (ms), with its kind and its JSON text.
+    pub(super) fn stamped<'a>(
+        &'a self,
+        run_id: &'a str,
+        at: i64,
+    ) -> impl Iterator<Item = (ChangeKind, String)> + 'a {
+        let detected_at = scraper_common::time::from_millis(at);
+        self.entries.iter().map(move |entry| {
+            let mut entry = entry.clone();
+            entry.run_id = run_id.to_string();
+            entry.detected_at = detected_at;
+            let data = serde_json::to_string(&entry).expect("change entries serialize");
+            (entry.kind, data)
+        })
     }
-    let flow_id: String = sqlx::query_scalar("SELECT flow_id FROM runs WHERE id = ?")
-        .bind(run_id)
-        .fetch_one(&mut *conn)
-        .await?;
-    let detected_at = scraper_common::time::from_millis(at);
-    for (seq, entry) in changes.entries.iter().enumerate() {
-        let mut entry = entry.clone();
-        entry.run_id = run_id.to_string();
-        entry.detected_at = detected_at;
-        let data = serde_json::to_string(&entry).expect("change entries serialize");
-        sqlx::query(
-            "INSERT INTO run_changes (run_id, seq, flow_id, kind, data) VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(run_id)
-        .bind(seq as i64 + 1)
-        .bind(&flow_id)
-        .bind(entry.kind.as_str())
-        .bind(data)
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(())
 }
 
-fn parse(texts: Vec<String>) -> Result<Vec<ChangeEntry>> {
+/// Change entries from their stored JSON texts.
+pub(super) fn parse(texts: Vec<String>) -> Result<Vec<ChangeEntry>> {
     texts
         .iter()
         .map(|text| {
@@ -76,37 +61,9 @@ impl Store {
         run_id: &str,
         query: &ChangeQuery,
     ) -> Result<(Vec<ChangeEntry>, u64)> {
-        let kind = query.kind.map(ChangeKind::as_str);
-        let page = self.run_changes_page(run_id, query).await?;
-        let total: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM run_changes WHERE run_id = ? AND (? IS NULL OR kind = ?)",
-        )
-        .bind(run_id)
-        .bind(kind)
-        .bind(kind)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok((page, total as u64))
-    }
-
-    async fn run_changes_page(
-        &self,
-        run_id: &str,
-        query: &ChangeQuery,
-    ) -> Result<Vec<ChangeEntry>> {
-        let kind = query.kind.map(ChangeKind::as_str);
-        let texts: Vec<String> = sqlx::query_scalar(
-            "SELECT data FROM run_changes WHERE run_id = ? AND (? IS NULL OR kind = ?) \
-             ORDER BY seq LIMIT ? OFFSET ?",
-        )
-        .bind(run_id)
-        .bind(kind)
-        .bind(kind)
-        .bind(query.limit)
-        .bind(query.offset)
-        .fetch_all(&self.pool)
-        .await?;
-        parse(texts)
+        let page = db!(self, run_changes_page(run_id, query))?;
+        let total = db!(self, run_change_count(run_id, query.kind))?;
+        Ok((page, total))
     }
 
     /// A page of a flow's change history, newest run first (each run's
@@ -116,28 +73,7 @@ impl Store {
         flow_id: &str,
         query: &ChangeQuery,
     ) -> Result<(Vec<ChangeEntry>, u64)> {
-        let kind = query.kind.map(ChangeKind::as_str);
-        let texts: Vec<String> = sqlx::query_scalar(
-            "SELECT c.data FROM run_changes c JOIN runs r ON r.id = c.run_id \
-             WHERE c.flow_id = ? AND (? IS NULL OR c.kind = ?) \
-             ORDER BY r.finished_at DESC, r.id DESC, c.seq LIMIT ? OFFSET ?",
-        )
-        .bind(flow_id)
-        .bind(kind)
-        .bind(kind)
-        .bind(query.limit)
-        .bind(query.offset)
-        .fetch_all(&self.pool)
-        .await?;
-        let total: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM run_changes WHERE flow_id = ? AND (? IS NULL OR kind = ?)",
-        )
-        .bind(flow_id)
-        .bind(kind)
-        .bind(kind)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok((parse(texts)?, total as u64))
+        db!(self, flow_changes(flow_id, query))
     }
 
     /// A run's counts with its first `per_kind` changes of each kind, as a
@@ -161,15 +97,13 @@ impl Store {
                 limit: per_kind,
                 offset: 0,
             };
-            for entry in self.run_changes_page(run_id, &query).await? {
+            for entry in db!(self, run_changes_page(run_id, &query))? {
                 changes.push(entry);
             }
         }
         Ok(changes)
     }
-}
 
-impl Store {
     /// The flow's newest completed run other than `run_id`: what a monitor's
     /// run is compared with.
     pub async fn previous_completed_run(
@@ -177,14 +111,6 @@ impl Store {
         flow_id: &str,
         run_id: &str,
     ) -> Result<Option<String>> {
-        let id = sqlx::query_scalar(
-            "SELECT id FROM runs WHERE flow_id = ? AND status = 'completed' AND id <> ? \
-             ORDER BY created_at DESC, id DESC LIMIT 1",
-        )
-        .bind(flow_id)
-        .bind(run_id)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(id)
+        db!(self, previous_completed_run(flow_id, run_id))
     }
 }

@@ -1,14 +1,28 @@
-//! Everything the server keeps, in one SQLite file through sqlx.
+//! Everything the server keeps, behind one interface: `Store`.
 //!
-//! One file per table, and `listing` for the paged lists; nothing outside
-//! this module writes SQL or sees the database driver's types.
+//! The domain files (flows, runs, queue...) are that interface: the types
+//! callers see, `Store`'s methods, and what every database shares (row
+//! conversions, ids, log lines). Each database is one implementation
+//! (`sqlite/`), reached through `Db`; nothing outside this module writes
+//! SQL, sees the database driver's types or knows which database it uses.
+
+/// Calls `method(args)` on the database implementation behind `store` and
+/// awaits it. A `match` rather than a trait object: each arm is a direct
+/// call, with no boxed future on the hot paths (claims, progress, log lines,
+/// items).
+macro_rules! db {
+    ($store:expr, $method:ident($($arg:expr),* $(,)?)) => {
+        match &$store.db {
+            $crate::store::Db::Sqlite(db) => db.$method($($arg),*).await,
+        }
+    };
+}
 
 mod changes;
 mod flows;
 mod ids;
 mod items;
 mod keys;
-mod listing;
 mod logs;
 mod nodes;
 mod queue;
@@ -16,6 +30,7 @@ mod retention;
 mod runs;
 mod schedules;
 mod screenshots;
+mod sqlite;
 mod webhooks;
 
 pub use changes::{ChangeQuery, RecordedChanges};
@@ -28,12 +43,9 @@ pub use runs::{PREVIEW_CHANGES, PREVIEW_ITEMS, RunQuery};
 pub use schedules::{Due, Fired};
 pub use webhooks::{AttemptEnd, DueDelivery, WebhookTarget};
 
-use sqlx::SqlitePool;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use std::str::FromStr;
+use sqlite::Sqlite;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -44,6 +56,13 @@ pub enum StoreError {
     /// A row holds something this version cannot read (a newer or damaged database).
     #[error("corrupt row in {table}: {detail}")]
     Corrupt { table: &'static str, detail: String },
+    /// The URL names no database this version can use. It holds the URL up
+    /// to its scheme only: the rest may carry a password.
+    #[error(
+        "unsupported database URL `{0}`: use sqlite://PATH or sqlite::memory: \
+         (postgres:// comes with PostgreSQL support)"
+    )]
+    UnsupportedUrl(String),
 }
 
 /// What the database driver reported, for the server log. Opaque, so that
@@ -80,36 +99,35 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// A handle on the database; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    db: Db,
     /// Bumped after every write through this handle (or a clone) that a
     /// flow list shows: flows, and runs (their counts are on the flow).
     flow_writes: Arc<AtomicU64>,
+}
+
+/// The database a store is on: one variant per implementation, which `db!`
+/// dispatches to.
+#[derive(Debug, Clone)]
+enum Db {
+    Sqlite(Sqlite),
 }
 
 impl Store {
     /// Opens (creating if missing) the database at `url` (`sqlite://scraper.db`,
     /// `sqlite::memory:`...) and brings its schema up to date.
     pub async fn open(url: &str) -> Result<Store> {
-        let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
-            // WAL lets readers go on while a run writes items.
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(Duration::from_secs(10))
-            .foreign_keys(true);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options)
-            .await?;
-        sqlx::migrate!("./migrations").run(&pool).await?;
+        let db = match url.split_once(':').map(|(scheme, _)| scheme) {
+            Some("sqlite") => Db::Sqlite(Sqlite::open(url).await?),
+            _ => return Err(StoreError::UnsupportedUrl(up_to_scheme(url))),
+        };
         Ok(Store {
-            pool,
+            db,
             flow_writes: Arc::default(),
         })
     }
 
     pub async fn close(&self) {
-        self.pool.close().await;
+        db!(self, close())
     }
 
     /// Changes whenever this process has written something a flow list
@@ -126,30 +144,37 @@ impl Store {
     }
 }
 
+/// `scheme://…` for a URL with a scheme; the text itself for one without
+/// (a bare path has no credentials to hide).
+fn up_to_scheme(url: &str) -> String {
+    match url.split_once(':') {
+        Some((scheme, rest)) if rest.starts_with("//") => format!("{scheme}://…"),
+        Some((scheme, _)) => format!("{scheme}:…"),
+        None => url.to_string(),
+    }
+}
+
 /// Milliseconds since the Unix epoch: the time form of every table.
 pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
-/// A database as an older version left it: migrated up to `version`, with
-/// `rows` written by that version's rules. Opening a `Store` on the URL
-/// then runs the migrations that came later.
 #[cfg(test)]
-pub(crate) async fn old_database(version: i64, rows: &'static str) -> (tempfile::TempDir, String) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("old.db");
-    let options = SqliteConnectOptions::new()
-        .filename(&path)
-        .create_if_missing(true);
-    let old = SqlitePool::connect_with(options)
-        .await
-        .expect("old database");
-    sqlx::migrate!("./migrations")
-        .run_to(version, &old)
-        .await
-        .expect("older migrations");
-    sqlx::raw_sql(rows).execute(&old).await.expect("old rows");
-    old.close().await;
-    let url = format!("sqlite://{}", path.display());
-    (dir, url)
+mod tests {
+    use super::Store;
+
+    #[tokio::test]
+    async fn another_database_is_refused_without_showing_its_password() {
+        for (url, shown) in [
+            ("mysql://root:hunter2@db/scraper", "`mysql://…`"),
+            ("postgres://u:hunter2@db/scraper", "`postgres://…`"),
+            ("file:scraper.db", "`file:…`"),
+            ("scraper.db", "`scraper.db`"),
+        ] {
+            let err = Store::open(url).await.unwrap_err().to_string();
+            assert!(err.contains(shown), "{url}: {err}");
+            assert!(err.contains("sqlite://PATH"), "{err}");
+            assert!(!err.contains("hunter2"), "{err}");
+        }
+    }
 }

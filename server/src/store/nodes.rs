@@ -17,65 +17,42 @@ pub struct NodeBeat<'a> {
     pub running: u32,
 }
 
+/// How long a silent node is remembered.
+const FORGET_AFTER_MS: i64 = 86_400_000;
+
+/// A node as every database reads it: id, name, version, started_at,
+/// heartbeat_at, workers, running.
+pub(super) type NodeRow = (String, String, String, i64, i64, i64, i64);
+
+pub(super) fn into_node(row: NodeRow) -> Node {
+    let (id, name, version, started_at, heartbeat_at, workers, running) = row;
+    Node {
+        id,
+        name,
+        version,
+        started_at: from_millis(started_at),
+        heartbeat_at: from_millis(heartbeat_at),
+        workers: workers.max(0) as u32,
+        runs_in_progress: running.max(0) as u32,
+    }
+}
+
 impl Store {
     /// Records that the node is alive, with its figures; forgets nodes
     /// silent for a day.
     pub async fn node_heartbeat(&self, beat: &NodeBeat<'_>) -> Result<()> {
         let now = now_ms();
-        sqlx::query(
-            "INSERT INTO nodes (id, name, version, started_at, heartbeat_at, workers, running) \
-             VALUES (?, ?, ?, ?, ?, ?, ?) \
-             ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, \
-             workers = excluded.workers, running = excluded.running",
-        )
-        .bind(beat.id)
-        .bind(beat.name)
-        .bind(beat.version)
-        .bind(beat.started_at)
-        .bind(now)
-        .bind(beat.workers)
-        .bind(beat.running)
-        .execute(&self.pool)
-        .await?;
-        sqlx::query("DELETE FROM nodes WHERE heartbeat_at < ?")
-            .bind(now - 86_400_000)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        db!(self, node_beat(beat, now))?;
+        db!(self, forget_nodes(now - FORGET_AFTER_MS))
     }
 
     /// The node stopped.
     pub async fn node_gone(&self, id: &str) -> Result<()> {
-        sqlx::query("DELETE FROM nodes WHERE id = ?")
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        db!(self, node_gone(id))
     }
 
     /// Nodes whose heartbeat is younger than `within_ms`, by name.
     pub async fn live_nodes(&self, within_ms: i64) -> Result<Vec<Node>> {
-        type Row = (String, String, String, i64, i64, i64, i64);
-        let rows: Vec<Row> = sqlx::query_as(
-            "SELECT id, name, version, started_at, heartbeat_at, workers, running FROM nodes \
-             WHERE heartbeat_at >= ? ORDER BY name, id",
-        )
-        .bind(now_ms() - within_ms)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(
-                |(id, name, version, started_at, heartbeat_at, workers, running)| Node {
-                    id,
-                    name,
-                    version,
-                    started_at: from_millis(started_at),
-                    heartbeat_at: from_millis(heartbeat_at),
-                    workers: workers.max(0) as u32,
-                    runs_in_progress: running.max(0) as u32,
-                },
-            )
-            .collect())
+        db!(self, nodes_since(now_ms() - within_ms))
     }
 }

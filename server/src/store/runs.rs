@@ -1,16 +1,11 @@
-use super::changes::{self, RecordedChanges};
-use super::listing::Listing;
-use super::{Result, Store, StoreError, ids, logs, now_ms};
+use super::changes::RecordedChanges;
+use super::items::PageStart;
+use super::{Result, Store, StoreError};
 use scraper_common::time::from_millis;
 use scraper_common::{
     ChangeCounts, FailureReason, LogLevel, Run, RunChanges, RunDetail, RunStatus, Trigger,
 };
 use serde_json::{Map, Value};
-
-const SELECT: &str = "SELECT r.id, r.flow_id, f.name AS flow_name, r.status, r.trigger, \
-    r.created_at, r.started_at, r.finished_at, r.pages_fetched, r.pages_failed, \
-    r.items_extracted, r.bytes_downloaded, r.cost, r.failure_reason, r.error, r.changes, \
-    r.pruned_at, r.node FROM runs r JOIN flows f ON f.id = r.flow_id";
 
 /// How many items `GET /api/runs/:id` shows as `outputPreview`.
 pub const PREVIEW_ITEMS: i64 = 10;
@@ -19,8 +14,9 @@ pub const PREVIEW_ITEMS: i64 = 10;
 /// paged by `GET /api/runs/:id/changes`).
 pub const PREVIEW_CHANGES: i64 = 100;
 
+/// A run as every database reads it, with its flow's name.
 #[derive(sqlx::FromRow)]
-struct RunRow {
+pub(super) struct RunRow {
     id: String,
     flow_id: String,
     flow_name: String,
@@ -42,7 +38,7 @@ struct RunRow {
 }
 
 impl RunRow {
-    fn into_run(self) -> Result<Run> {
+    pub(super) fn into_run(self) -> Result<Run> {
         let corrupt = |detail: String| StoreError::Corrupt {
             table: "runs",
             detail: format!("run {}: {detail}", self.id),
@@ -87,6 +83,24 @@ impl RunRow {
     }
 }
 
+/// The first line of a run's log.
+pub(super) fn queued_line(trigger: Trigger) -> String {
+    format!("Run queued (trigger: {trigger})")
+}
+
+/// The last line of a run's log.
+pub(super) fn finished_line(status: RunStatus, error: Option<&str>) -> (LogLevel, String) {
+    match (status, error) {
+        (RunStatus::Failed, Some(error)) => (LogLevel::Error, format!("Run failed: {error}")),
+        (status, _) => (LogLevel::Info, format!("Run {status}")),
+    }
+}
+
+/// The `changes` column of a finished monitor run: its counts, as JSON.
+pub(super) fn counts_column(changes: Option<&RecordedChanges>) -> Option<String> {
+    changes.map(|c| serde_json::to_string(&c.counts).expect("counts serialize"))
+}
+
 /// What `list_runs` filters on.
 #[derive(Debug, Default)]
 pub struct RunQuery {
@@ -96,43 +110,11 @@ pub struct RunQuery {
     pub offset: i64,
 }
 
-const LISTING: Listing = Listing {
-    select: SELECT,
-    // Summed from the per-(flow, status) counts, not counted row by row.
-    count: "SELECT COALESCE(SUM(r.n), 0) FROM run_counts r",
-    order_by: "r.created_at DESC, r.id DESC",
-};
-
 impl Store {
     /// Queues a run of `flow_id` with its first log line, in one transaction.
     /// `Ok(None)` if there is no such flow.
     pub async fn create_run(&self, flow_id: &str, trigger: Trigger) -> Result<Option<Run>> {
-        let pool = &self.pool;
-        let created = ids::insert_with_fresh_id("run", |id| async move {
-            let now = now_ms();
-            let mut tx = pool.begin().await?;
-            // Until a worker takes it, startedAt is the moment the run was
-            // triggered, as the API reference shows for a queued run.
-            let inserted = sqlx::query(
-                "INSERT INTO runs (id, flow_id, status, trigger, created_at, started_at) \
-                 SELECT ?, id, 'queued', ?, ?, ? FROM flows WHERE id = ?",
-            )
-            .bind(&id)
-            .bind(trigger.as_str())
-            .bind(now)
-            .bind(now)
-            .bind(flow_id)
-            .execute(&mut *tx)
-            .await?;
-            if inserted.rows_affected() == 0 {
-                return Ok(None);
-            }
-            let queued = format!("Run queued (trigger: {trigger})");
-            logs::append(&mut tx, &id, now, LogLevel::Info, &queued).await?;
-            tx.commit().await?;
-            Ok(Some(id))
-        })
-        .await?;
+        let created = db!(self, insert_run(flow_id, trigger))?;
         self.flows_written();
         match created {
             Some(id) => self.run(&id).await,
@@ -141,12 +123,7 @@ impl Store {
     }
 
     pub async fn run(&self, id: &str) -> Result<Option<Run>> {
-        let sql = format!("{SELECT} WHERE r.id = ?");
-        let row: Option<RunRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(RunRow::into_run).transpose()
+        db!(self, run(id))
     }
 
     /// A run with all its logs and its first items.
@@ -161,15 +138,12 @@ impl Store {
             );
         }
         let logs = self.logs_after(id, 0).await?;
-        let texts: Vec<String> =
-            sqlx::query_scalar("SELECT data FROM run_items WHERE run_id = ? ORDER BY seq LIMIT ?")
-                .bind(id)
-                .bind(PREVIEW_ITEMS)
-                .fetch_all(&self.pool)
-                .await?;
-        let output_preview = texts
+        let first = self
+            .item_page(id, PageStart::Skip(0), PREVIEW_ITEMS as u64)
+            .await?;
+        let output_preview = first
             .iter()
-            .map(|text| serde_json::from_str::<Map<String, Value>>(text))
+            .map(|(_, text)| serde_json::from_str::<Map<String, Value>>(text))
             .collect::<Result<_, _>>()
             .map_err(|e| StoreError::Corrupt {
                 table: "run_items",
@@ -208,50 +182,15 @@ impl Store {
         changes: Option<&RecordedChanges>,
     ) -> Result<bool> {
         debug_assert!(status.is_finished());
-        let now = now_ms();
-        let mut tx = self.pool.begin().await?;
-        let counts = changes.map(|c| serde_json::to_string(&c.counts).expect("counts serialize"));
-        let done = sqlx::query(
-            "UPDATE runs SET status = ?, finished_at = ?, failure_reason = ?, error = ?, changes = ? \
-             WHERE id = ? AND status IN ('queued', 'running')",
-        )
-        .bind(status.as_str())
-        .bind(now)
-        .bind(failure_reason.map(FailureReason::as_str))
-        .bind(error)
-        .bind(counts)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() == 0 {
-            return Ok(false);
+        let finished = db!(self, finish_run(id, status, failure_reason, error, changes))?;
+        if finished {
+            self.flows_written();
         }
-        if let Some(changes) = changes {
-            changes::insert(&mut tx, id, now, changes).await?;
-        }
-        let (level, message) = match (status, error) {
-            (RunStatus::Failed, Some(error)) => (LogLevel::Error, format!("Run failed: {error}")),
-            (status, _) => (LogLevel::Info, format!("Run {status}")),
-        };
-        logs::append(&mut tx, id, now, level, &message).await?;
-        tx.commit().await?;
-        self.flows_written();
-        Ok(true)
+        Ok(finished)
     }
 
     /// One page of runs, newest first, and how many match in all.
     pub async fn runs(&self, query: &RunQuery) -> Result<(Vec<Run>, u64)> {
-        let filters = [
-            ("r.flow_id", query.flow_id.as_deref()),
-            ("r.status", query.status.map(RunStatus::as_str)),
-        ];
-        let (rows, total) = LISTING
-            .page(&self.pool, &filters, query.limit, query.offset)
-            .await?;
-        let runs = rows
-            .into_iter()
-            .map(RunRow::into_run)
-            .collect::<Result<_>>()?;
-        Ok((runs, total))
+        db!(self, runs(query))
     }
 }

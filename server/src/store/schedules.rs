@@ -1,8 +1,7 @@
 //! Scheduled flows: which ticks are due, and firing one tick exactly once
 //! however many processes share the database.
 
-use super::{Result, Store, ids, logs, now_ms};
-use scraper_common::LogLevel;
+use super::{Result, Store};
 use scraper_common::time::{format, from_millis};
 
 /// A tick that has come: the flow's stored `next_run_at`.
@@ -27,20 +26,28 @@ pub enum Fired {
     Taken,
 }
 
+/// The line a busy run's log gets for the tick it made skip.
+pub(super) fn skipped_line(tick: i64, status: &str) -> String {
+    format!(
+        "Scheduled run at {} skipped: this run is still {status}",
+        format(&from_millis(tick))
+    )
+}
+
+/// The first line of a scheduled run's log.
+pub(super) fn queued_line(tick: i64) -> String {
+    format!(
+        "Run queued (trigger: schedule, tick {})",
+        format(&from_millis(tick))
+    )
+}
+
 impl Store {
     /// Scheduled flows whose tick is at or before `now`, oldest first: the
     /// active ones, and those in `error` (a failed run marks a flow so; its
     /// schedule goes on, or a broken monitor would stop in silence).
     pub async fn due_flows(&self, now: i64) -> Result<Vec<Due>> {
-        let due = sqlx::query_as(
-            "SELECT id AS flow_id, schedule, timezone, next_run_at AS tick FROM flows \
-             WHERE next_run_at <= ? AND status IN ('active', 'error') AND schedule IS NOT NULL \
-             ORDER BY next_run_at LIMIT 100",
-        )
-        .bind(now)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(due)
+        db!(self, due_flows(now))
     }
 
     /// Fires `tick` of `flow_id` and moves the flow on to `next`, in one
@@ -48,57 +55,7 @@ impl Store {
     /// processes that saw the same tick due, one fires it, the other gets
     /// `Taken`; a crash before the commit fires nothing and loses nothing.
     pub async fn fire_tick(&self, flow_id: &str, tick: i64, next: Option<i64>) -> Result<Fired> {
-        let pool = &self.pool;
-        let fired = ids::insert_with_fresh_id("run", |id| async move {
-            let now = now_ms();
-            let mut tx = pool.begin().await?;
-            let claimed = sqlx::query(
-                "UPDATE flows SET next_run_at = ? \
-                 WHERE id = ? AND next_run_at = ? AND status IN ('active', 'error')",
-            )
-            .bind(next)
-            .bind(flow_id)
-            .bind(tick)
-            .execute(&mut *tx)
-            .await?;
-            if claimed.rows_affected() == 0 {
-                return Ok(Fired::Taken);
-            }
-            let busy: Option<(String, String)> = sqlx::query_as(
-                "SELECT id, status FROM runs WHERE flow_id = ? AND status IN ('queued', 'running') \
-                 ORDER BY created_at LIMIT 1",
-            )
-            .bind(flow_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if let Some((busy, status)) = busy {
-                let note = format!(
-                    "Scheduled run at {} skipped: this run is still {status}",
-                    format(&from_millis(tick))
-                );
-                logs::append(&mut tx, &busy, now, LogLevel::Warn, &note).await?;
-                tx.commit().await?;
-                return Ok(Fired::Skipped { busy });
-            }
-            sqlx::query(
-                "INSERT INTO runs (id, flow_id, status, trigger, created_at, started_at) \
-                 VALUES (?, ?, 'queued', 'schedule', ?, ?)",
-            )
-            .bind(&id)
-            .bind(flow_id)
-            .bind(now)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            let queued = format!(
-                "Run queued (trigger: schedule, tick {})",
-                format(&from_millis(tick))
-            );
-            logs::append(&mut tx, &id, now, LogLevel::Info, &queued).await?;
-            tx.commit().await?;
-            Ok(Fired::Queued(id))
-        })
-        .await?;
+        let fired = db!(self, fire_tick(flow_id, tick, next))?;
         self.flows_written();
         Ok(fired)
     }

@@ -5,7 +5,7 @@
 //! that holds it for a while, so two processes never attempt it at once, and
 //! one that dies mid-attempt leaves it to be taken again when the hold ends.
 
-use super::{Result, Store, StoreError, logs, now_ms};
+use super::{Result, Store, StoreError, now_ms};
 use scraper_common::time::from_millis;
 use scraper_common::{Delivery, DeliveryAttempt, DeliveryStatus, LogLevel, WebhookEvent};
 
@@ -43,8 +43,49 @@ pub enum AttemptEnd {
     GiveUp,
 }
 
+impl AttemptEnd {
+    /// The message's status and next attempt time after the attempt.
+    pub(super) fn columns(self) -> (&'static str, Option<i64>) {
+        match self {
+            AttemptEnd::Delivered => ("delivered", None),
+            AttemptEnd::Retry(at) => ("pending", Some(at)),
+            AttemptEnd::GiveUp => ("failed", None),
+        }
+    }
+}
+
+/// A flow's webhook columns as every database reads them: url, secret, the
+/// secret it replaced, until when that one signs too, why it is disabled.
+pub(super) type TargetRow = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+);
+
+/// `None` for a flow without a webhook.
+pub(super) fn into_target(row: TargetRow) -> Option<WebhookTarget> {
+    let (Some(url), Some(secret), old, until, disabled) = row else {
+        return None;
+    };
+    let mut secrets = vec![secret];
+    if let (Some(old), Some(until)) = (old, until)
+        && until > now_ms()
+    {
+        secrets.push(old);
+    }
+    Some(WebhookTarget {
+        url,
+        secrets,
+        disabled,
+    })
+}
+
+/// A message as every database reads it, with its attempts as a JSON array
+/// of objects with `AttemptRow`'s fields.
 #[derive(sqlx::FromRow)]
-struct DeliveryRow {
+pub(super) struct DeliveryRow {
     id: String,
     flow_id: String,
     run_id: Option<String>,
@@ -65,16 +106,8 @@ struct AttemptRow {
     response: Option<String>,
 }
 
-const DELIVERY: &str = "SELECT d.id, d.flow_id, d.run_id, d.event, d.status, d.created_at, \
-    CASE WHEN d.status = 'pending' THEN d.next_attempt_at END AS next_attempt_at, \
-    (SELECT json_group_array(json_object('attempt', a.attempt, 'at', a.at, \
-        'status_code', a.status_code, 'latency_ms', a.latency_ms, 'error', a.error, \
-        'response', a.response)) \
-     FROM (SELECT * FROM webhook_attempts WHERE delivery_id = d.id ORDER BY attempt) a) AS attempts \
-    FROM webhook_deliveries d";
-
 impl DeliveryRow {
-    fn into_delivery(self) -> Result<Delivery> {
+    pub(super) fn into_delivery(self) -> Result<Delivery> {
         let corrupt = |detail: String| StoreError::Corrupt {
             table: "webhook_deliveries",
             detail: format!("delivery {}: {detail}", self.id),
@@ -108,34 +141,7 @@ impl DeliveryRow {
 impl Store {
     /// The flow's webhook; `None` when the flow is gone or has none.
     pub async fn webhook_target(&self, flow_id: &str) -> Result<Option<WebhookTarget>> {
-        type Row = (
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<i64>,
-            Option<String>,
-        );
-        let row: Option<Row> = sqlx::query_as(
-            "SELECT webhook_url, webhook_secret, webhook_old_secret, webhook_old_secret_until, \
-             webhook_disabled FROM flows WHERE id = ?",
-        )
-        .bind(flow_id)
-        .fetch_optional(&self.pool)
-        .await?;
-        let Some((Some(url), Some(secret), old, until, disabled)) = row else {
-            return Ok(None);
-        };
-        let mut secrets = vec![secret];
-        if let (Some(old), Some(until)) = (old, until)
-            && until > now_ms()
-        {
-            secrets.push(old);
-        }
-        Ok(Some(WebhookTarget {
-            url,
-            secrets,
-            disabled,
-        }))
+        db!(self, webhook_target(flow_id))
     }
 
     /// Replaces the flow's secret with `secret`; the old one still signs
@@ -147,83 +153,33 @@ impl Store {
         secret: &str,
         old_until: i64,
     ) -> Result<Option<bool>> {
-        let done = sqlx::query(
-            "UPDATE flows SET webhook_old_secret = webhook_secret, webhook_secret = ?, \
-             webhook_old_secret_until = ?, updated_at = MAX(updated_at + 1, ?) \
-             WHERE id = ? AND webhook_url IS NOT NULL",
-        )
-        .bind(secret)
-        .bind(old_until)
-        .bind(now_ms())
-        .bind(flow_id)
-        .execute(&self.pool)
-        .await?;
+        let rotated = db!(self, rotate_webhook_secret(flow_id, secret, old_until))?;
         self.flows_written();
-        if done.rows_affected() > 0 {
+        if rotated {
             return Ok(Some(true));
         }
-        let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM flows WHERE id = ?")
-            .bind(flow_id)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(exists.map(|_| false))
+        let exists = db!(self, flow_exists(flow_id))?;
+        Ok(exists.then_some(false))
     }
 
     /// Stops the flow's deliveries (the receiver answered 410 Gone): its
     /// pending messages fail and no more are queued until `webhookUrl` is
     /// set again.
     pub async fn disable_webhook(&self, flow_id: &str, why: &str) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("UPDATE flows SET webhook_disabled = ? WHERE id = ?")
-            .bind(why)
-            .bind(flow_id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
-            "UPDATE webhook_deliveries SET status = 'failed', next_attempt_at = NULL \
-             WHERE flow_id = ? AND status = 'pending' AND locked_until IS NULL",
-        )
-        .bind(flow_id)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
+        db!(self, disable_webhook(flow_id, why))?;
         self.flows_written();
         Ok(())
     }
 
     /// Takes up to `limit` due messages, each held for `hold_ms`.
     pub async fn claim_due_deliveries(&self, hold_ms: i64, limit: i64) -> Result<Vec<DueDelivery>> {
-        let now = now_ms();
-        let due = sqlx::query_as(
-            "UPDATE webhook_deliveries SET locked_until = ? \
-             WHERE id IN (SELECT id FROM webhook_deliveries \
-                          WHERE status = 'pending' AND next_attempt_at <= ? \
-                            AND (locked_until IS NULL OR locked_until <= ?) \
-                          ORDER BY next_attempt_at, rowid LIMIT ?) \
-               AND status = 'pending' AND (locked_until IS NULL OR locked_until <= ?) \
-             RETURNING id, flow_id, run_id, event, attempts, created_at, body",
-        )
-        .bind(now + hold_ms)
-        .bind(now)
-        .bind(now)
-        .bind(limit)
-        .bind(now)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(due)
+        db!(self, claim_due_deliveries(hold_ms, limit))
     }
 
     /// Keeps `body` as the message's body unless it has one already;
     /// returns the one kept, which every attempt sends.
     pub async fn keep_delivery_body(&self, id: &str, body: &str) -> Result<String> {
-        let kept: Option<String> = sqlx::query_scalar(
-            "UPDATE webhook_deliveries SET body = COALESCE(body, ?) WHERE id = ? RETURNING body",
-        )
-        .bind(body)
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(kept.unwrap_or_else(|| body.to_string()))
+        db!(self, keep_delivery_body(id, body))
     }
 
     /// Records an attempt, what becomes of the message, and `log` as a line
@@ -235,59 +191,13 @@ impl Store {
         end: AttemptEnd,
         log: (LogLevel, &str),
     ) -> Result<()> {
-        let (status, next) = match end {
-            AttemptEnd::Delivered => ("delivered", None),
-            AttemptEnd::Retry(at) => ("pending", Some(at)),
-            AttemptEnd::GiveUp => ("failed", None),
-        };
-        let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO webhook_attempts \
-             (delivery_id, attempt, at, status_code, latency_ms, error, response) \
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&delivery.id)
-        .bind(attempt.attempt)
-        .bind(attempt.at.timestamp_millis())
-        .bind(attempt.status_code)
-        .bind(attempt.latency_ms as i64)
-        .bind(&attempt.error)
-        .bind(&attempt.response)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "UPDATE webhook_deliveries SET attempts = ?, status = ?, next_attempt_at = ?, \
-             locked_until = NULL WHERE id = ?",
-        )
-        .bind(attempt.attempt)
-        .bind(status)
-        .bind(next)
-        .bind(&delivery.id)
-        .execute(&mut *tx)
-        .await?;
-        if let Some(run_id) = &delivery.run_id {
-            logs::append(&mut tx, run_id, now_ms(), log.0, log.1).await?;
-        }
-        tx.commit().await?;
-        Ok(())
+        db!(self, record_attempt(delivery, attempt, end, log))
     }
 
     /// Ends the hold on a message without an attempt (the flow's webhook is
     /// gone or disabled): it fails, with `why` in the run's log.
     pub async fn drop_delivery(&self, delivery: &DueDelivery, why: &str) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "UPDATE webhook_deliveries SET status = 'failed', next_attempt_at = NULL, \
-             locked_until = NULL WHERE id = ?",
-        )
-        .bind(&delivery.id)
-        .execute(&mut *tx)
-        .await?;
-        if let Some(run_id) = &delivery.run_id {
-            logs::append(&mut tx, run_id, now_ms(), LogLevel::Warn, why).await?;
-        }
-        tx.commit().await?;
-        Ok(())
+        db!(self, drop_delivery(delivery, why))
     }
 
     /// A page of a flow's messages, newest first, each with its attempts,
@@ -298,56 +208,22 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<(Vec<Delivery>, u64)> {
-        let sql = format!(
-            "{DELIVERY} WHERE d.flow_id = ? ORDER BY d.created_at DESC, d.rowid DESC LIMIT ? OFFSET ?"
-        );
-        let rows: Vec<DeliveryRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(flow_id)
-            .bind(limit)
-            .bind(offset)
-            .fetch_all(&self.pool)
-            .await?;
-        let total: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM webhook_deliveries WHERE flow_id = ?")
-                .bind(flow_id)
-                .fetch_one(&self.pool)
-                .await?;
-        let deliveries = rows
-            .into_iter()
-            .map(DeliveryRow::into_delivery)
-            .collect::<Result<_>>()?;
-        Ok((deliveries, total as u64))
+        db!(self, deliveries(flow_id, limit, offset))
     }
 
     pub async fn delivery(&self, id: &str) -> Result<Option<Delivery>> {
-        let sql = format!("{DELIVERY} WHERE d.id = ?");
-        let row: Option<DeliveryRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(DeliveryRow::into_delivery).transpose()
+        db!(self, delivery(id))
     }
 
     /// Makes a message due now, whatever became of it, keeping its id and
     /// body (a receiver sees the same message again). `false` if there is
     /// none.
     pub async fn redeliver(&self, id: &str) -> Result<bool> {
-        let done = sqlx::query(
-            "UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ? WHERE id = ?",
-        )
-        .bind(now_ms())
-        .bind(id)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() > 0)
+        db!(self, redeliver(id))
     }
 
     /// Messages waiting for an attempt.
     pub async fn pending_deliveries(&self) -> Result<u64> {
-        let n: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'pending'")
-                .fetch_one(&self.pool)
-                .await?;
-        Ok(n.max(0) as u64)
+        db!(self, pending_deliveries())
     }
 }

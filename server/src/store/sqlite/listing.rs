@@ -1,7 +1,7 @@
 //! One page of a filtered list and how many rows match in all: what the
 //! flow and run lists share. The SQL is fixed; only filter values are bound.
 
-use super::Result;
+use crate::store::Result;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{FromRow, QueryBuilder, Sqlite, SqlitePool};
 

@@ -116,10 +116,7 @@ impl Store {
     pub async fn create_run(&self, flow_id: &str, trigger: Trigger) -> Result<Option<Run>> {
         let created = db!(self, insert_run(flow_id, trigger))?;
         self.flows_written();
-        match created {
-            Some(id) => self.run(&id).await,
-            None => Ok(None),
-        }
+        Ok(created)
     }
 
     pub async fn run(&self, id: &str) -> Result<Option<Run>> {

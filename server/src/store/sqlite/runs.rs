@@ -18,14 +18,10 @@ const LISTING: Listing = Listing {
 };
 
 impl Sqlite {
-    /// The new run's id; `None` if there is no such flow.
-    pub(crate) async fn insert_run(
-        &self,
-        flow_id: &str,
-        trigger: Trigger,
-    ) -> Result<Option<String>> {
+    /// The new run, as queued; `None` if there is no such flow.
+    pub(crate) async fn insert_run(&self, flow_id: &str, trigger: Trigger) -> Result<Option<Run>> {
         let pool = &self.pool;
-        ids::insert_with_fresh_id("run", |id| async move {
+        let row = ids::insert_with_fresh_id("run", |id| async move {
             let now = now_ms();
             let mut tx = pool.begin().await?;
             // Until a worker takes it, startedAt is the moment the run was
@@ -45,10 +41,18 @@ impl Sqlite {
                 return Ok(None);
             }
             logs::append(&mut tx, &id, now, LogLevel::Info, &queued_line(trigger)).await?;
+            // Read back before commit: once committed, a worker on another
+            // node may claim the run, and the caller must see it as queued.
+            let sql = format!("{SELECT} WHERE r.id = ?");
+            let row: RunRow = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(&id)
+                .fetch_one(&mut *tx)
+                .await?;
             tx.commit().await?;
-            Ok(Some(id))
+            Ok(Some(row))
         })
-        .await
+        .await?;
+        row.map(RunRow::into_run).transpose()
     }
 
     pub(crate) async fn run(&self, id: &str) -> Result<Option<Run>> {

@@ -14,6 +14,7 @@ macro_rules! db {
     ($store:expr, $method:ident($($arg:expr),* $(,)?)) => {
         match &$store.db {
             $crate::store::Db::Sqlite(db) => db.$method($($arg),*).await,
+            $crate::store::Db::Postgres(db) => db.$method($($arg),*).await,
         }
     };
 }
@@ -25,6 +26,7 @@ mod items;
 mod keys;
 mod logs;
 mod nodes;
+mod postgres;
 mod queue;
 mod retention;
 mod runs;
@@ -43,6 +45,7 @@ pub use runs::{PREVIEW_CHANGES, PREVIEW_ITEMS, RunQuery};
 pub use schedules::{Due, Fired};
 pub use webhooks::{AttemptEnd, DueDelivery, WebhookTarget};
 
+use postgres::Postgres;
 use sqlite::Sqlite;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -59,8 +62,8 @@ pub enum StoreError {
     /// The URL names no database this version can use. It holds the URL up
     /// to its scheme only: the rest may carry a password.
     #[error(
-        "unsupported database URL `{0}`: use sqlite://PATH or sqlite::memory: \
-         (postgres:// comes with PostgreSQL support)"
+        "unsupported database URL `{0}`: use sqlite://PATH, sqlite::memory: or \
+         postgres://USER:PASSWORD@HOST:PORT/DATABASE"
     )]
     UnsupportedUrl(String),
 }
@@ -110,6 +113,7 @@ pub struct Store {
 #[derive(Debug, Clone)]
 enum Db {
     Sqlite(Sqlite),
+    Postgres(Postgres),
 }
 
 impl Store {
@@ -118,6 +122,7 @@ impl Store {
     pub async fn open(url: &str) -> Result<Store> {
         let db = match url.split_once(':').map(|(scheme, _)| scheme) {
             Some("sqlite") => Db::Sqlite(Sqlite::open(url).await?),
+            Some("postgres" | "postgresql") => Db::Postgres(Postgres::open(url).await?),
             _ => return Err(StoreError::UnsupportedUrl(up_to_scheme(url))),
         };
         Ok(Store {
@@ -167,7 +172,6 @@ mod tests {
     async fn another_database_is_refused_without_showing_its_password() {
         for (url, shown) in [
             ("mysql://root:hunter2@db/scraper", "`mysql://…`"),
-            ("postgres://u:hunter2@db/scraper", "`postgres://…`"),
             ("file:scraper.db", "`file:…`"),
             ("scraper.db", "`scraper.db`"),
         ] {
@@ -176,5 +180,16 @@ mod tests {
             assert!(err.contains("sqlite://PATH"), "{err}");
             assert!(!err.contains("hunter2"), "{err}");
         }
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_postgres_is_an_error_without_its_password() {
+        // Port 1 on loopback: nothing listens there, so the connect fails fast.
+        let err = Store::open("postgres://u:hunter2@127.0.0.1:1/scraper")
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("database error"), "{err}");
+        assert!(!err.contains("hunter2"), "{err}");
     }
 }

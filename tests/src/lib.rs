@@ -1,10 +1,13 @@
 //! Test harness: the real server, on a free loopback port, with a fresh
-//! SQLite file, driven through the real client.
+//! database (SQLite, or PostgreSQL with `SCRAPER_TEST_DATABASE=postgres`),
+//! driven through the real client.
 
 pub mod bench_site;
 pub mod browser;
+pub mod database;
 pub mod site;
 
+use database::{Backend, TestDatabase};
 use reqwest::Method;
 use scraper_common::{Client, NewKey, Scope};
 use scraper_server::engine::EngineConfig;
@@ -12,9 +15,7 @@ use scraper_server::monitor::webhook::WebhookConfig;
 use scraper_server::store::Store;
 use scraper_server::{AdminKey, AppState, Config, LaunchOptions, Running};
 use std::net::{Ipv4Addr, SocketAddr};
-use std::path::Path;
 use std::time::Duration;
-use tempfile::TempDir;
 
 pub struct TestApp {
     pub addr: SocketAddr,
@@ -25,12 +26,12 @@ pub struct TestApp {
     pub admin_key: String,
     /// The same database the server uses, for checks the API cannot make.
     pub store: Store,
-    pub db_path: std::path::PathBuf,
+    pub database_url: String,
     /// The server's own state (its engine, policy...), for set-ups the API has no call for.
     pub state: AppState,
     running: Option<Running>,
-    /// The database's directory; a second node on the same file has none.
-    _dir: Option<TempDir>,
+    /// The database, owned by the first node on it (a second node has none).
+    database: Option<TestDatabase>,
 }
 
 /// Starts an API-only server (`--workers 0`: it executes no run, so the
@@ -96,21 +97,20 @@ pub fn test_engine() -> EngineConfig {
 }
 
 pub async fn spawn_app_with(config: Config) -> TestApp {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db_path = dir.path().join("scraper.db");
-    let running = launch_on(&db_path, config).await;
+    let database = TestDatabase::fresh(Backend::chosen()).await;
+    let running = launch_on(&database.url, config).await;
     let admin_key = running
         .admin_key
         .clone()
         .expect("a fresh database gets an admin key");
-    let mut app = TestApp::of(running, admin_key, db_path);
-    app._dir = Some(dir);
+    let mut app = TestApp::of(running, admin_key, database.url.clone());
+    app.database = Some(database);
     app
 }
 
-async fn launch_on(db_path: &Path, config: Config) -> Running {
+async fn launch_on(database_url: &str, config: Config) -> Running {
     scraper_server::launch(LaunchOptions {
-        database_url: database_url(db_path),
+        database_url: database_url.to_string(),
         listen: (Ipv4Addr::LOCALHOST, 0).into(),
         config,
         admin_key: AdminKey::FirstStart,
@@ -119,12 +119,8 @@ async fn launch_on(db_path: &Path, config: Config) -> Running {
     .expect("launch")
 }
 
-fn database_url(path: &Path) -> String {
-    format!("sqlite://{}", path.display())
-}
-
 impl TestApp {
-    fn of(running: Running, admin_key: String, db_path: std::path::PathBuf) -> TestApp {
+    fn of(running: Running, admin_key: String, database_url: String) -> TestApp {
         let addr = running.addr;
         let client = Client::new(&format!("http://{addr}"), &admin_key).expect("client");
         TestApp {
@@ -133,28 +129,39 @@ impl TestApp {
             client,
             admin_key,
             store: running.store().clone(),
-            db_path,
+            database_url,
             state: running.state.clone(),
             running: Some(running),
-            _dir: None,
+            database: None,
         }
     }
 
-    /// Another server process's worth on this one's database file, as a
-    /// second node would be (same admin key).
+    /// Which database the server is on.
+    pub fn backend(&self) -> Backend {
+        Backend::chosen()
+    }
+
+    /// The SQLite file, for tests of what that file holds; `None` on PostgreSQL
+    /// and on a second node.
+    pub fn sqlite_path(&self) -> Option<std::path::PathBuf> {
+        self.database.as_ref()?.sqlite_path()
+    }
+
+    /// Another server process's worth on this one's database, as a second
+    /// node would be (same admin key).
     pub async fn second_node(&self, config: Config) -> TestApp {
-        let running = launch_on(&self.db_path, config).await;
-        TestApp::of(running, self.admin_key.clone(), self.db_path.clone())
+        let running = launch_on(&self.database_url, config).await;
+        TestApp::of(running, self.admin_key.clone(), self.database_url.clone())
     }
 
     /// After `stop`: the server starts again on the same database, on a new
     /// port, as after a restart.
     pub async fn start_again(&mut self, config: Config) {
         assert!(self.running.is_none(), "stop the server first");
-        let running = launch_on(&self.db_path, config).await;
-        let dir = self._dir.take();
-        *self = TestApp::of(running, self.admin_key.clone(), self.db_path.clone());
-        self._dir = dir;
+        let running = launch_on(&self.database_url, config).await;
+        let database = self.database.take();
+        *self = TestApp::of(running, self.admin_key.clone(), self.database_url.clone());
+        self.database = database;
     }
 
     pub fn base(&self) -> String {
@@ -232,13 +239,11 @@ impl TestApp {
     }
 
     /// Stops the server gracefully and waits for it. `store` then holds a
-    /// new handle on the same file, for checks of what the server left.
+    /// new handle on the same database, for checks of what the server left.
     pub async fn stop(&mut self) {
         if let Some(running) = self.running.take() {
             running.stop().await;
-            self.store = Store::open(&database_url(&self.db_path))
-                .await
-                .expect("reopen store");
+            self.store = Store::open(&self.database_url).await.expect("reopen store");
         }
     }
 }

@@ -262,7 +262,13 @@ async fn a_database_error_mid_stream_cuts_the_body_and_the_server_goes_on() {
     let run = run_with(&app, json!({"n": "number"}), &items[..good]).await;
     // A row no text can be read from, a few pages in: the export has begun
     // (status and first bytes sent) when reading fails. More items follow.
-    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", app.db_path.display()))
+    // Only SQLite stores text that is not UTF-8; PostgreSQL refuses it on
+    // the way in, so there is no such row to read back there.
+    let Some(path) = app.sqlite_path() else {
+        eprintln!("a row that cannot be read is a SQLite case: skipped on PostgreSQL");
+        return;
+    };
+    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
         .await
         .unwrap();
     sqlx::query("INSERT INTO run_items (run_id, seq, data) VALUES (?, ?, X'FF')")

@@ -471,7 +471,7 @@ async fn the_flow_list_shows_writes_at_once_and_other_processes_writes_soon() {
 
     // Another process: a second handle on the same file, as the `keys`
     // command or a second server would have.
-    let other = scraper_server::store::Store::open(&format!("sqlite://{}", app.db_path.display()))
+    let other = scraper_server::store::Store::open(&app.database_url)
         .await
         .unwrap();
     other

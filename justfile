@@ -24,6 +24,10 @@ check:
 test:
     cargo test --workspace
 
+# Run the tests again with PostgreSQL as the database (root; Debian's postgresql): a throwaway cluster on loopback
+test-postgres:
+    .ci/with-postgres bash -c "cargo test --workspace && SCRAPER_TEST_DATABASE=postgres cargo test -p scraper-tests"
+
 # Format the code
 fmt:
     cargo fmt --all

@@ -167,6 +167,8 @@ impl Engine {
         tasks.spawn(async move { sweep(sweeper).await });
         let beating = self.inner.clone();
         tasks.spawn(async move { heartbeat(beating).await });
+        let listening = self.inner.clone();
+        tasks.spawn(async move { listen(listening).await });
         tasks.spawn(crate::monitor::scheduler::run(
             self.clone(),
             self.inner.ctx.store.clone(),
@@ -202,6 +204,34 @@ async fn sweep(inner: Arc<Inner>) {
         }
         tokio::select! {
             _ = tokio::time::sleep(inner.config.sweep_every) => {}
+            _ = inner.shutdown.cancelled() => return,
+        }
+    }
+}
+
+/// Wakes an idle worker here whenever a run is queued through any node (on
+/// databases that can say so), so a run waits less than the idle poll.
+async fn listen(inner: Arc<Inner>) {
+    let mut signals = match inner.ctx.store.run_queued_signals().await {
+        Ok(Some(signals)) => signals,
+        Ok(None) => return,
+        Err(e) => {
+            tracing::warn!(error = %e, "listening for queued runs; polling only");
+            return;
+        }
+    };
+    loop {
+        tokio::select! {
+            got = signals.recv() => match got {
+                Ok(()) => inner.wake.notify_one(),
+                Err(e) => {
+                    tracing::warn!(error = %e, "listening for queued runs");
+                    tokio::select! {
+                        _ = tokio::time::sleep(inner.config.idle_poll) => {}
+                        _ = inner.shutdown.cancelled() => return,
+                    }
+                }
+            },
             _ = inner.shutdown.cancelled() => return,
         }
     }

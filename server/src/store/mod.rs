@@ -40,7 +40,7 @@ pub use flows::{FlowQuery, SecretEdit, mask_secret};
 pub use items::{ITEM_PAGE, ItemPages};
 pub use keys::{KeyRecord, NewKeyRecord, mask};
 pub use nodes::NodeBeat;
-pub use queue::{Claimed, Progress};
+pub use queue::{Claimed, Progress, RunQueuedSignals};
 pub use runs::{PREVIEW_CHANGES, PREVIEW_ITEMS, RunQuery};
 pub use schedules::{Due, Fired};
 pub use webhooks::{AttemptEnd, DueDelivery, WebhookTarget};

@@ -4,7 +4,7 @@
 //! one database can never both take a run, and a cancelled run is never
 //! turned back into a finished one by a worker that has not noticed yet.
 
-use super::{Result, Store, StoreError};
+use super::{Db, Result, Store, StoreError};
 use scraper_common::{FlowStatus, LogLevel, RunStatus};
 
 /// A run a worker has just taken.
@@ -22,6 +22,20 @@ pub struct Progress {
     pub items_extracted: u64,
     pub bytes_downloaded: u64,
     pub cost: f64,
+}
+
+/// A stream of "a run was queued" notices. A notice is a hint, not a
+/// promise: one may be lost (while the connection is re-established) and
+/// several runs may share one, so a worker claims until the queue is empty
+/// and polls besides.
+pub struct RunQueuedSignals(sqlx::postgres::PgListener);
+
+impl RunQueuedSignals {
+    /// Waits for the next notice (reconnecting after a lost connection).
+    pub async fn recv(&mut self) -> Result<()> {
+        self.0.recv().await?;
+        Ok(())
+    }
 }
 
 /// The `error` of a run failed because its lease ran out.
@@ -94,6 +108,16 @@ impl Store {
             self.mark_flow_after_run(id, RunStatus::Failed).await?;
         }
         Ok(lost)
+    }
+
+    /// Notices that a run was queued through any node on this database, so
+    /// idle workers start it at once. `None` where the database cannot tell
+    /// (SQLite: one process wakes its own workers, others poll).
+    pub async fn run_queued_signals(&self) -> Result<Option<RunQueuedSignals>> {
+        match &self.db {
+            Db::Sqlite(_) => Ok(None),
+            Db::Postgres(pg) => Ok(Some(RunQueuedSignals(pg.listen_run_queued().await?))),
+        }
     }
 
     /// How many runs wait in the queue, from the kept counts (no scan).

@@ -163,3 +163,29 @@ async fn live_logs_of_a_run_on_another_node_stream_as_they_are_written() {
     assert_eq!(done.run.node.as_deref(), Some("executor"));
     assert_eq!(done.logs.len(), lines.len());
 }
+
+#[tokio::test]
+async fn a_run_queued_through_one_node_wakes_an_idle_worker_on_another() {
+    let app = spawn_app_with(named("api-only", 0)).await;
+    if app.backend() != scraper_tests::database::Backend::Postgres {
+        // SQLite has no notifications between processes: other nodes poll.
+        eprintln!("skipped: notifications between nodes are PostgreSQL's");
+        return;
+    }
+    let site = TestSite::pages(vec![("/", Reply::html(cards(&[("A", "$1")], None)))]).await;
+    // Polling alone would take a minute: only the notification can be quick.
+    let mut sleepy = named("executor", 1);
+    sleepy.engine.idle_poll = Duration::from_secs(60);
+    let executor = app.second_node(sleepy).await;
+    // Its worker has found the queue empty and sleeps.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let mut input = FlowInput::new("n", site.url("/"));
+    input.status = Some(FlowStatus::Active);
+    let flow = app.client.create_flow(&input).await.unwrap();
+    for _ in 0..3 {
+        let run = app.client.create_run(&flow.id).await.unwrap();
+        let done = executor.wait_finished(&run.id, WAIT).await;
+        assert_eq!(done.run.status, RunStatus::Completed, "{:#?}", done.logs);
+        assert_eq!(done.run.node.as_deref(), Some("executor"));
+    }
+}

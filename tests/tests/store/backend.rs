@@ -8,6 +8,7 @@ use std::ops::Deref;
 /// A store on a database of its own, gone when this is dropped.
 pub struct TestStore {
     pub backend: &'static str,
+    pub url: String,
     store: Store,
     _db: TestDatabase,
 }
@@ -55,6 +56,7 @@ async fn open(db: TestDatabase) -> TestStore {
         .unwrap_or_else(|e| panic!("open the {} store: {e}", db.backend.name()));
     TestStore {
         backend: db.backend.name(),
+        url: db.url.clone(),
         store,
         _db: db,
     }

@@ -1,6 +1,7 @@
 use crate::backend::{backends, flow, queued_run};
 use scraper_common::{FailureReason, FlowInput, FlowStatus, LogLevel, RunStatus};
 use scraper_server::store::Progress;
+use sqlx::Connection;
 use std::collections::HashSet;
 use std::time::Duration;
 
@@ -256,5 +257,44 @@ async fn a_flow_status_follows_its_runs_unless_paused() {
             "{}",
             store.backend
         );
+    }
+}
+
+/// On PostgreSQL one node sweeps at a time: while another holds the sweep's
+/// advisory lock, a node leaves the lost runs to it.
+#[tokio::test]
+async fn on_postgres_one_node_sweeps_at_a_time() {
+    for store in backends().await {
+        if store.backend != "postgres" {
+            continue;
+        }
+        let f = flow(&store, "f").await;
+        let lost = queued_run(&store, &f.id).await;
+        store.claim_run("dead", 20).await.unwrap().unwrap();
+        tokio::time::sleep(Duration::from_millis(60)).await;
+
+        // Another node, mid-sweep: it holds the lock ("scraper" in ASCII,
+        // as the store names it).
+        let mut other = sqlx::PgConnection::connect(&store.url).await.unwrap();
+        sqlx::query("SELECT pg_advisory_lock(32478965233902962)")
+            .execute(&mut other)
+            .await
+            .unwrap();
+        assert!(store.fail_lost_runs().await.unwrap().is_empty());
+        assert_eq!(
+            store.run(&lost.id).await.unwrap().unwrap().status,
+            RunStatus::Running
+        );
+
+        // Once it is done, whoever sweeps next fails the run, once.
+        sqlx::query("SELECT pg_advisory_unlock(32478965233902962)")
+            .execute(&mut other)
+            .await
+            .unwrap();
+        assert_eq!(
+            store.fail_lost_runs().await.unwrap(),
+            std::slice::from_ref(&lost.id)
+        );
+        assert!(store.fail_lost_runs().await.unwrap().is_empty());
     }
 }

@@ -7,6 +7,13 @@ use super::Postgres;
 use crate::store::queue::{LOST_ERROR, run_count};
 use crate::store::{Claimed, Progress, Result, now_ms};
 use scraper_common::{FailureReason, FlowStatus, RunStatus};
+use sqlx::postgres::PgListener;
+
+/// The advisory lock of the sweep for lost runs ("scraper" in ASCII).
+const SWEEP_LOCK: i64 = 0x73_63_72_61_70_65_72;
+
+/// What migrations/postgres/0002 notifies on.
+const RUN_QUEUED_CHANNEL: &str = "scraper_run_queued";
 
 impl Postgres {
     pub(crate) async fn claim_run(
@@ -74,7 +81,18 @@ impl Postgres {
     }
 
     /// Fails the running runs whose lease has expired; returns their ids.
+    /// One node sweeps at a time: the one that takes the advisory lock for
+    /// the transaction (released with it, so a node that dies mid-sweep
+    /// holds nothing). The others find it taken and leave the work to it.
     pub(crate) async fn fail_expired_leases(&self) -> Result<Vec<String>> {
+        let mut tx = self.pool.begin().await?;
+        let ours: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1)")
+            .bind(SWEEP_LOCK)
+            .fetch_one(&mut *tx)
+            .await?;
+        if !ours {
+            return Ok(Vec::new());
+        }
         let now = now_ms();
         let lost = sqlx::query_scalar(
             "UPDATE runs SET status = 'failed', failure_reason = $1, finished_at = $2, error = $3 \
@@ -84,9 +102,17 @@ impl Postgres {
         .bind(now)
         .bind(LOST_ERROR)
         .bind(now)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(lost)
+    }
+
+    /// A listener on the channel the `runs` trigger notifies when a run is queued.
+    pub(crate) async fn listen_run_queued(&self) -> Result<PgListener> {
+        let mut listener = PgListener::connect_with(&self.pool).await?;
+        listener.listen(RUN_QUEUED_CHANNEL).await?;
+        Ok(listener)
     }
 
     pub(crate) async fn queued_count(&self) -> Result<u64> {

@@ -75,7 +75,8 @@ impl Postgres {
              WHERE id IN (SELECT id FROM webhook_deliveries \
                           WHERE status = 'pending' AND next_attempt_at <= $2 \
                             AND (locked_until IS NULL OR locked_until <= $3) \
-                          ORDER BY next_attempt_at, seq LIMIT $4) \
+                          ORDER BY next_attempt_at, seq LIMIT $4 \
+                          FOR UPDATE SKIP LOCKED) \
                AND status = 'pending' AND (locked_until IS NULL OR locked_until <= $5) \
              RETURNING id, flow_id, run_id, event, attempts, created_at, body",
         )

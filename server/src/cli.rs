@@ -1,5 +1,5 @@
-//! Command line: `scraper-server [serve] [options]`, `scraper-server keys ...`
-//! and `scraper-server bench-shop OUTDIR`.
+//! Command line: `scraper-server [serve] [options]`, `scraper-server keys ...`,
+//! `scraper-server migrate --from URL --to URL` and `scraper-server bench-shop OUTDIR`.
 
 use clap::{Args, Parser, Subcommand};
 use scraper_server::bench_shop;
@@ -28,9 +28,24 @@ pub enum Command {
         #[command(flatten)]
         db: DatabaseArgs,
     },
+    /// Copy everything a SQLite database holds (flows, runs, logs, items,
+    /// changes, key hashes, webhook deliveries) into an empty PostgreSQL
+    /// database, checking every table's row count before committing.
+    Migrate(MigrateArgs),
     /// Write the bench shop, the static site the crawl benchmark and the
     /// tests crawl, to a directory (serve its www/ with any web server).
     BenchShop(BenchShopArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct MigrateArgs {
+    /// The database to read: sqlite://PATH (it must exist; it is not changed
+    /// apart from schema upgrades, as a server start would make them).
+    #[arg(long)]
+    pub from: String,
+    /// The empty database to fill: postgres://USER:PASSWORD@HOST:PORT/DATABASE.
+    #[arg(long)]
+    pub to: String,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -73,7 +73,10 @@ pub async fn launch(options: LaunchOptions) -> Result<Running, LaunchError> {
     let url = options.database_url;
     let store = Store::open(&url)
         .await
-        .map_err(|source| LaunchError::Store { url, source })?;
+        .map_err(|source| LaunchError::Store {
+            url: crate::store::shown_url(&url),
+            source,
+        })?;
     let admin_key = match &options.admin_key {
         AdminKey::FirstStart => first_key(&store).await.map_err(LaunchError::Key)?,
         AdminKey::SavedIn { file, name } => Some(saved_key(&store, file, name).await?),

@@ -418,3 +418,100 @@ fn every_request_gets_an_id_and_an_access_log_line() {
         "{anonymous}"
     );
 }
+
+fn migrate_cmd(dir: &Path, from: &str, to: &str) -> (bool, String, String) {
+    let out = Command::new(BIN)
+        .args(["migrate", "--from", from, "--to", to])
+        .current_dir(dir)
+        .output()
+        .expect("run migrate");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn migrate_refuses_what_it_cannot_do_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // No such file: it is not made, and a password in a URL is never shown.
+    let (ok, _, err) = migrate_cmd(
+        d,
+        "sqlite://missing.db",
+        "postgres://u:hunter2@127.0.0.1:1/scraper",
+    );
+    assert!(!ok);
+    assert!(
+        err.contains("opening the source sqlite://missing.db"),
+        "{err}"
+    );
+    assert!(!err.contains("hunter2"), "{err}");
+    assert!(!d.join("missing.db").exists());
+
+    // SQLite to SQLite is not a move up.
+    assert!(
+        keys_cmd(d, &["create", "--name", "a", "--scopes", "flows:read"])
+            .status
+            .success()
+    );
+    let (ok, _, err) = migrate_cmd(d, "sqlite://scraper.db", "sqlite://other.db");
+    assert!(!ok);
+    assert!(err.contains("destination must be PostgreSQL"), "{err}");
+    assert!(!d.join("other.db").exists());
+}
+
+/// The command as a user runs it, onto the PostgreSQL server the tests are
+/// given (`.ci/postgres start`); skipped without one.
+#[test]
+fn migrate_copies_a_file_into_postgres_and_prints_the_counts() {
+    let Ok(admin) = std::env::var("SCRAPER_TEST_POSTGRES_URL") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI needs SCRAPER_TEST_POSTGRES_URL"
+        );
+        eprintln!("skipped: SCRAPER_TEST_POSTGRES_URL is not set");
+        return;
+    };
+    let name = format!("cli_migrate_{}", std::process::id());
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let sql = |sql: String| {
+        let admin = admin.clone();
+        runtime.block_on(async move {
+            use sqlx::Connection;
+            let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                .execute(&mut conn)
+                .await
+                .unwrap();
+        })
+    };
+    sql(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+    sql(format!("CREATE DATABASE {name}"));
+    let mut to = url::Url::parse(&admin).unwrap();
+    to.set_path(&name);
+
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for key in ["a", "b"] {
+        assert!(
+            keys_cmd(d, &["create", "--name", key, "--scopes", "runs:read"])
+                .status
+                .success()
+        );
+    }
+    let (ok, out, err) = migrate_cmd(d, "sqlite://scraper.db", to.as_str());
+    sql(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+    assert!(ok, "{err}");
+    let keys = out
+        .lines()
+        .find(|l| l.starts_with("api_keys"))
+        .unwrap_or_default();
+    assert_eq!(
+        keys.split_whitespace().collect::<Vec<_>>(),
+        ["api_keys", "2", "rows"],
+        "{out}"
+    );
+    assert!(out.contains("every table's count matches"), "{out}");
+}

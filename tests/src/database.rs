@@ -32,6 +32,15 @@ impl Backend {
         }
     }
 
+    /// The backend a database URL is on.
+    pub fn of_url(url: &str) -> Backend {
+        if url.starts_with("postgres") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Backend::Sqlite => "sqlite",

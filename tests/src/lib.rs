@@ -97,13 +97,30 @@ pub fn test_engine() -> EngineConfig {
 }
 
 pub async fn spawn_app_with(config: Config) -> TestApp {
-    let database = TestDatabase::fresh(Backend::chosen()).await;
+    spawn_app_on(TestDatabase::fresh(Backend::chosen()).await, config).await
+}
+
+/// A server on `database`, a fresh one, whatever backend the suite is on.
+pub async fn spawn_app_on(database: TestDatabase, config: Config) -> TestApp {
     let running = launch_on(&database.url, config).await;
     let admin_key = running
         .admin_key
         .clone()
         .expect("a fresh database gets an admin key");
     let mut app = TestApp::of(running, admin_key, database.url.clone());
+    app.database = Some(database);
+    app
+}
+
+/// A server on a database that already has keys (`admin_key` among them),
+/// as after a `migrate`.
+pub async fn spawn_app_on_existing(
+    database: TestDatabase,
+    admin_key: &str,
+    config: Config,
+) -> TestApp {
+    let running = launch_on(&database.url, config).await;
+    let mut app = TestApp::of(running, admin_key.to_string(), database.url.clone());
     app.database = Some(database);
     app
 }
@@ -138,7 +155,7 @@ impl TestApp {
 
     /// Which database the server is on.
     pub fn backend(&self) -> Backend {
-        Backend::chosen()
+        Backend::of_url(&self.database_url)
     }
 
     /// The SQLite file, for tests of what that file holds; `None` on PostgreSQL

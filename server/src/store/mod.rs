@@ -20,6 +20,7 @@ macro_rules! db {
 }
 
 mod changes;
+mod copy;
 mod flows;
 mod ids;
 mod items;
@@ -36,6 +37,7 @@ mod sqlite;
 mod webhooks;
 
 pub use changes::{ChangeQuery, RecordedChanges};
+pub use copy::CopiedTable;
 pub use flows::{FlowQuery, SecretEdit, mask_secret};
 pub use items::{ITEM_PAGE, ItemPages};
 pub use keys::{KeyRecord, NewKeyRecord, mask};
@@ -66,6 +68,10 @@ pub enum StoreError {
          postgres://USER:PASSWORD@HOST:PORT/DATABASE"
     )]
     UnsupportedUrl(String),
+    /// A copy between databases (`migrate`) was refused or did not add up;
+    /// nothing was written.
+    #[error("{0}")]
+    Copy(String),
 }
 
 /// What the database driver reported, for the server log. Opaque, so that
@@ -120,8 +126,18 @@ impl Store {
     /// Opens (creating if missing) the database at `url` (`sqlite://scraper.db`,
     /// `sqlite::memory:`...) and brings its schema up to date.
     pub async fn open(url: &str) -> Result<Store> {
+        Store::open_with(url, true).await
+    }
+
+    /// Opens the database at `url` only if it exists (a SQLite file is not
+    /// made): for reading one, as `migrate` does.
+    pub async fn open_existing(url: &str) -> Result<Store> {
+        Store::open_with(url, false).await
+    }
+
+    async fn open_with(url: &str, create: bool) -> Result<Store> {
         let db = match url.split_once(':').map(|(scheme, _)| scheme) {
-            Some("sqlite") => Db::Sqlite(Sqlite::open(url).await?),
+            Some("sqlite") => Db::Sqlite(Sqlite::open(url, create).await?),
             Some("postgres" | "postgresql") => Db::Postgres(Postgres::open(url).await?),
             _ => return Err(StoreError::UnsupportedUrl(up_to_scheme(url))),
         };
@@ -159,6 +175,17 @@ fn up_to_scheme(url: &str) -> String {
     }
 }
 
+/// A database URL fit for logs and messages: its password, if any, masked.
+pub fn shown_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("****"));
+            parsed.into()
+        }
+        _ => url.to_string(),
+    }
+}
+
 /// Milliseconds since the Unix epoch: the time form of every table.
 pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
@@ -180,6 +207,18 @@ mod tests {
             assert!(err.contains("sqlite://PATH"), "{err}");
             assert!(!err.contains("hunter2"), "{err}");
         }
+    }
+
+    #[test]
+    fn a_shown_url_hides_its_password() {
+        assert_eq!(
+            super::shown_url("postgres://u:hunter2@db:5432/scraper"),
+            "postgres://u:****@db:5432/scraper"
+        );
+        assert_eq!(
+            super::shown_url("sqlite://scraper.db"),
+            "sqlite://scraper.db"
+        );
     }
 
     #[tokio::test]

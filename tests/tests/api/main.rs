@@ -11,6 +11,7 @@ mod extract;
 mod flows;
 mod keys;
 mod metrics;
+mod migrate;
 mod monitors;
 mod nodes;
 mod openapi;

@@ -3,6 +3,7 @@
 //! `store/`; its schema is `migrations/postgres`.
 
 mod changes;
+mod copy;
 mod flows;
 mod items;
 mod keys;

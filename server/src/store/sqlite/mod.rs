@@ -28,9 +28,10 @@ pub(crate) struct Sqlite {
 }
 
 impl Sqlite {
-    pub(crate) async fn open(url: &str) -> Result<Sqlite> {
+    /// Opens the file at `url`, making it if missing and `create`.
+    pub(crate) async fn open(url: &str, create: bool) -> Result<Sqlite> {
         let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
+            .create_if_missing(create)
             // WAL lets readers go on while a run writes items.
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
@@ -46,6 +47,11 @@ impl Sqlite {
 
     pub(crate) async fn close(&self) {
         self.pool.close().await;
+    }
+
+    /// For a copy into another database, which reads every table.
+    pub(crate) fn pool(&self) -> &SqlitePool {
+        &self.pool
     }
 }
 

@@ -90,7 +90,6 @@ async fn serve(args: ServeArgs) -> Result<()> {
         engine: EngineConfig {
             workers: args.workers,
             max_queued: args.max_queued,
-            lease: std::time::Duration::from_secs(args.lease_secs),
             min_schedule_interval: args.min_schedule_interval,
             keep_runs: args.keep_runs,
             node_name: args.node_name,
@@ -104,7 +103,8 @@ async fn serve(args: ServeArgs) -> Result<()> {
                 per_mb: args.price_per_mb,
             },
             ..EngineConfig::default()
-        },
+        }
+        .with_lease(std::time::Duration::from_secs(args.lease_secs)),
         browser: BrowserConfig {
             slots: args.browser_slots as usize,
             restart_after: args.browser_restart_after,

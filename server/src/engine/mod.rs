@@ -58,6 +58,20 @@ pub struct EngineConfig {
     pub webhooks: WebhookConfig,
 }
 
+impl EngineConfig {
+    /// `lease`, with the renewal and the sweep kept well inside it: every
+    /// third of it, five seconds at most (each renewal is a write per run).
+    pub fn with_lease(self, lease: Duration) -> EngineConfig {
+        let inside = (lease / 3).min(Duration::from_secs(5));
+        EngineConfig {
+            lease,
+            heartbeat: inside,
+            sweep_every: inside,
+            ..self
+        }
+    }
+}
+
 impl Default for EngineConfig {
     fn default() -> Self {
         EngineConfig {
@@ -493,5 +507,21 @@ async fn prune(inner: &Arc<Inner>, flow: &Flow) {
         Ok(0) => {}
         Ok(n) => tracing::info!(flow = %flow.id, runs = n, keep, "pruned old runs' items and logs"),
         Err(e) => tracing::warn!(flow = %flow.id, error = %e, "pruning old runs"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EngineConfig;
+    use std::time::Duration;
+
+    #[test]
+    fn a_lease_is_renewed_and_swept_well_inside_itself() {
+        for (lease, inside) in [(2, 666), (6, 2000), (15, 5000), (600, 5000)] {
+            let c = EngineConfig::default().with_lease(Duration::from_secs(lease));
+            assert_eq!(c.lease, Duration::from_secs(lease));
+            assert_eq!(c.heartbeat.as_millis(), inside, "lease {lease} s");
+            assert_eq!(c.sweep_every, c.heartbeat);
+        }
     }
 }

@@ -1,89 +1,12 @@
 //! The `scraper-server` binary as a user runs it: first start, key commands,
 //! graceful shutdown on SIGTERM, and a restart on the same database.
 
-use std::io::{BufRead, BufReader};
+mod support;
+
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::Command;
 use std::time::{Duration, Instant};
-
-const BIN: &str = env!("CARGO_BIN_EXE_scraper-server");
-
-struct Running {
-    child: Child,
-    base: String,
-    stdout: Vec<String>,
-}
-
-/// A failed assertion must not leave a server behind.
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
-
-/// Starts `scraper-server` in `dir` on a free port and waits for its
-/// "listening" line; returns what it printed until then.
-fn start(dir: &Path, extra: &[&str]) -> Running {
-    let mut child = Command::new(BIN)
-        .args(["--listen", "127.0.0.1:0"])
-        .args(extra)
-        .current_dir(dir)
-        .env_remove("SCRAPER_DATABASE_URL")
-        .env_remove("SCRAPER_LISTEN")
-        .stdout(Stdio::piped())
-        // Its log, for tests that read it (`server.log` in `dir`).
-        .stderr(log_file(dir))
-        .spawn()
-        .expect("start scraper-server");
-    let (tx, rx) = mpsc::channel();
-    let out = child.stdout.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(out).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let mut stdout = Vec::new();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let Ok(line) = rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) else {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("the server did not print where it listens; it printed {stdout:?}");
-        };
-        if let Some(rest) = line.split("listening on ").nth(1) {
-            let base = rest.split_whitespace().next().unwrap().to_string();
-            stdout.push(line);
-            return Running {
-                child,
-                base,
-                stdout,
-            };
-        }
-        stdout.push(line);
-    }
-}
-
-fn log_file(dir: &Path) -> std::fs::File {
-    std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(dir.join("server.log"))
-        .expect("the server's log file")
-}
-
-fn admin_key(lines: &[String]) -> Option<String> {
-    lines
-        .iter()
-        .map(|l| l.trim())
-        .find(|l| l.starts_with("scr_live_") && !l.contains(' '))
-        .map(str::to_string)
-}
+use support::{BIN, PgDatabase, admin_key, start, terminate};
 
 fn keys_cmd(dir: &Path, args: &[&str]) -> std::process::Output {
     Command::new(BIN)
@@ -133,20 +56,6 @@ fn api(
             response.json().await.unwrap_or(serde_json::Value::Null),
         )
     })
-}
-
-fn terminate(mut running: Running) -> std::process::ExitStatus {
-    let pid = running.child.id().to_string();
-    let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-    assert!(killed.success());
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        if let Some(status) = running.child.try_wait().unwrap() {
-            return status;
-        }
-        assert!(Instant::now() < deadline, "no exit within 10 s of SIGTERM");
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 #[test]
@@ -466,32 +375,9 @@ fn migrate_refuses_what_it_cannot_do_and_changes_nothing() {
 /// given (`.ci/postgres start`); skipped without one.
 #[test]
 fn migrate_copies_a_file_into_postgres_and_prints_the_counts() {
-    let Ok(admin) = std::env::var("SCRAPER_TEST_POSTGRES_URL") else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI needs SCRAPER_TEST_POSTGRES_URL"
-        );
-        eprintln!("skipped: SCRAPER_TEST_POSTGRES_URL is not set");
+    let Some(target) = PgDatabase::fresh("cli_migrate") else {
         return;
     };
-    let name = format!("cli_migrate_{}", std::process::id());
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let sql = |sql: String| {
-        let admin = admin.clone();
-        runtime.block_on(async move {
-            use sqlx::Connection;
-            let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
-            sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-                .execute(&mut conn)
-                .await
-                .unwrap();
-        })
-    };
-    sql(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-    sql(format!("CREATE DATABASE {name}"));
-    let mut to = url::Url::parse(&admin).unwrap();
-    to.set_path(&name);
-
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     for key in ["a", "b"] {
@@ -501,8 +387,7 @@ fn migrate_copies_a_file_into_postgres_and_prints_the_counts() {
                 .success()
         );
     }
-    let (ok, out, err) = migrate_cmd(d, "sqlite://scraper.db", to.as_str());
-    sql(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+    let (ok, out, err) = migrate_cmd(d, "sqlite://scraper.db", &target.url);
     assert!(ok, "{err}");
     let keys = out
         .lines()

@@ -216,22 +216,27 @@ CREATE TRIGGER runs_counted_on_delete AFTER DELETE ON runs
     FOR EACH ROW EXECUTE FUNCTION runs_counted();
 
 -- A run's item keys, each with its first place (item, then place in it).
+-- Once per statement over all its rows: items come in batches of hundreds,
+-- and a key is written once a batch, not once an item.
 CREATE FUNCTION run_item_keys_kept() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF json_typeof(NEW.data) = 'object' THEN
-        INSERT INTO run_item_keys (run_id, key, first_seq, pos)
-            SELECT NEW.run_id, k.key, NEW.seq, k.pos
-            FROM json_object_keys(NEW.data) WITH ORDINALITY AS k(key, pos)
-            ON CONFLICT (run_id, key) DO UPDATE
-                SET first_seq = excluded.first_seq, pos = excluded.pos
-                WHERE (excluded.first_seq, excluded.pos)
-                    < (run_item_keys.first_seq, run_item_keys.pos);
-    END IF;
-    RETURN NEW;
+    INSERT INTO run_item_keys (run_id, key, first_seq, pos)
+        SELECT DISTINCT ON (n.run_id, k.key) n.run_id, k.key, n.seq, k.pos
+        FROM new_items AS n
+        CROSS JOIN LATERAL json_object_keys(
+            CASE WHEN json_typeof(n.data) = 'object' THEN n.data END
+        ) WITH ORDINALITY AS k(key, pos)
+        ORDER BY n.run_id, k.key, n.seq, k.pos
+        ON CONFLICT (run_id, key) DO UPDATE
+            SET first_seq = excluded.first_seq, pos = excluded.pos
+            WHERE (excluded.first_seq, excluded.pos)
+                < (run_item_keys.first_seq, run_item_keys.pos);
+    RETURN NULL;
 END;
 $$;
 CREATE TRIGGER run_item_keys_on_insert AFTER INSERT ON run_items
-    FOR EACH ROW EXECUTE FUNCTION run_item_keys_kept();
+    REFERENCING NEW TABLE AS new_items
+    FOR EACH STATEMENT EXECUTE FUNCTION run_item_keys_kept();
 
 -- A run that ends completed or failed queues its webhook events in the
 -- statement that ends it: no way of ending a run can forget them.

@@ -15,17 +15,24 @@ impl Postgres {
         first_seq: u64,
         items: &[Map<String, Value>],
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
-        for (i, item) in items.iter().enumerate() {
-            let text = serde_json::to_string(item).expect("JSON maps serialize");
-            sqlx::query("INSERT INTO run_items (run_id, seq, data) VALUES ($1, $2, $3::json)")
-                .bind(run_id)
-                .bind((first_seq + i as u64) as i64)
-                .bind(text)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
+        // One statement for the batch: a round trip, and one pass of the
+        // item-keys trigger.
+        let seqs: Vec<i64> = (0..items.len())
+            .map(|i| (first_seq + i as u64) as i64)
+            .collect();
+        let texts: Vec<String> = items
+            .iter()
+            .map(|item| serde_json::to_string(item).expect("JSON maps serialize"))
+            .collect();
+        sqlx::query(
+            "INSERT INTO run_items (run_id, seq, data) \
+             SELECT $1, s, d::json FROM UNNEST($2::bigint[], $3::text[]) AS t(s, d)",
+        )
+        .bind(run_id)
+        .bind(seqs)
+        .bind(texts)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 

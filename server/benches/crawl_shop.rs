@@ -7,7 +7,8 @@
 //!
 //! `cargo bench -p scraper-server --bench crawl_shop`
 //! Env: BENCH_PAGES (5000), BENCH_CONCURRENCY (16), BENCH_PORT (18090),
-//! BENCH_SERVER_WRAP (a tool to run the server under).
+//! BENCH_SERVER_WRAP (a tool to run the server under), BENCH_POSTGRES_URL
+//! (a PostgreSQL server to use instead of a SQLite file).
 
 use serde_json::json;
 use std::process::{Command, Stdio};
@@ -63,7 +64,8 @@ fn main() {
     let work = tempfile::tempdir().expect("temp dir");
     let (site, base, nginx) = support::serve_shop(work.path(), pages, port);
 
-    let db = work.path().join("bench.db");
+    let db = support::BenchDatabase::new(work.path(), "crawl");
+    println!("database          {}", db.name);
     // BENCH_SERVER_WRAP runs the server under a tool, e.g.
     // "valgrind --tool=callgrind" (counts instructions, repeatable).
     let wrap = std::env::var("BENCH_SERVER_WRAP").unwrap_or_default();
@@ -78,8 +80,7 @@ fn main() {
     let server = command
         .args(["--listen", "127.0.0.1:0", "--workers", "1"])
         .args(["--allow-private-networks", "127.0.0.1/32"])
-        .arg("--database-url")
-        .arg(format!("sqlite://{}", db.display()))
+        .args(["--database-url", &db.url])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

@@ -215,3 +215,73 @@ pub async fn run_flow(
     let items = items["data"].as_array().cloned().unwrap_or_default();
     (run, items, elapsed)
 }
+
+/// The database a bench's server uses: a SQLite file under `work`, or, with
+/// BENCH_POSTGRES_URL (a server such as `.ci/postgres start` makes), a fresh
+/// database on that PostgreSQL server, dropped when this is.
+#[allow(dead_code)]
+pub struct BenchDatabase {
+    pub url: String,
+    pub name: &'static str,
+    postgres: Option<(String, String)>,
+}
+
+#[allow(dead_code)]
+impl BenchDatabase {
+    pub fn new(work: &std::path::Path, tag: &str) -> BenchDatabase {
+        let Ok(admin) = std::env::var("BENCH_POSTGRES_URL") else {
+            return BenchDatabase {
+                url: format!("sqlite://{}", work.join(format!("{tag}.db")).display()),
+                name: "SQLite",
+                postgres: None,
+            };
+        };
+        let db = format!("bench_{tag}_{}", std::process::id());
+        pg_admin(
+            &admin,
+            &format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
+        );
+        pg_admin(&admin, &format!("CREATE DATABASE {db}"));
+        let mut url = url::Url::parse(&admin).expect("BENCH_POSTGRES_URL is a URL");
+        url.set_path(&db);
+        BenchDatabase {
+            url: url.into(),
+            name: "PostgreSQL",
+            postgres: Some((admin, db)),
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.postgres.is_some()
+    }
+}
+
+impl Drop for BenchDatabase {
+    fn drop(&mut self) {
+        if let Some((admin, db)) = self.postgres.take() {
+            pg_admin(
+                &admin,
+                &format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
+            );
+        }
+    }
+}
+
+/// One statement on the PostgreSQL server's admin database.
+fn pg_admin(admin: &str, sql: &str) {
+    let (admin, sql) = (admin.to_string(), sql.to_string());
+    std::thread::spawn(move || {
+        tokio::runtime::Runtime::new().unwrap().block_on(async {
+            use sqlx::Connection;
+            let mut conn = sqlx::PgConnection::connect(&admin)
+                .await
+                .expect("connect to BENCH_POSTGRES_URL");
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                .execute(&mut conn)
+                .await
+                .expect("an admin statement");
+        })
+    })
+    .join()
+    .unwrap();
+}

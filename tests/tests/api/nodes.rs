@@ -189,3 +189,42 @@ async fn a_run_queued_through_one_node_wakes_an_idle_worker_on_another() {
         assert_eq!(done.run.node.as_deref(), Some("executor"));
     }
 }
+
+#[tokio::test]
+async fn each_webhook_message_is_sent_once_whichever_nodes_deliver() {
+    let site = TestSite::pages(vec![("/", Reply::html(cards(&[("A", "$1")], None)))]).await;
+    // The first answer fails, so every node's delivery loop sees the
+    // retries come due too.
+    let receiver = scraper_tests::site::Receiver::start(vec![Reply::status(500)]).await;
+    let first = spawn_app_with(named("a", 2)).await;
+    let _b = first.second_node(named("b", 2)).await;
+    let _c = first.second_node(named("c", 2)).await;
+    let flow = first
+        .client
+        .create_flow_json(&serde_json::json!({
+            "name": "hooked", "url": site.url("/"), "status": "active",
+            "webhookUrl": receiver.url(),
+        }))
+        .await
+        .unwrap();
+    for _ in 0..8 {
+        let run = first.client.create_run(&flow.id).await.unwrap();
+        first.wait_finished(&run.id, WAIT).await;
+    }
+    // 8 messages, one of them twice (its first attempt got the 500).
+    receiver.wait_for(9, WAIT).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let got = receiver.received();
+    let mut ids: Vec<String> = got
+        .iter()
+        .map(|r| r.header("webhook-id").to_string())
+        .collect();
+    assert_eq!(ids.len(), 9, "{ids:?}");
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 8, "one message a run");
+    let deliveries = first.client.deliveries(&flow.id, None, None).await.unwrap();
+    assert_eq!(deliveries.total, 8);
+    let attempts: usize = deliveries.data.iter().map(|d| d.attempts.len()).sum();
+    assert_eq!(attempts, 9, "each attempt made once");
+}

@@ -4,6 +4,9 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command};
 use std::time::Duration;
 
+#[path = "../../tests/support/postgres.rs"]
+mod postgres;
+
 /// Stops the process when the benchmark ends, however it ends: SIGTERM
 /// first (a killed nginx master leaves its workers serving the port), then
 /// SIGKILL if it lingers.
@@ -237,15 +240,9 @@ impl BenchDatabase {
             };
         };
         let db = format!("bench_{tag}_{}", std::process::id());
-        pg_admin(
-            &admin,
-            &format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
-        );
-        pg_admin(&admin, &format!("CREATE DATABASE {db}"));
-        let mut url = url::Url::parse(&admin).expect("BENCH_POSTGRES_URL is a URL");
-        url.set_path(&db);
+        let url = postgres::create(&admin, &db);
         BenchDatabase {
-            url: url.into(),
+            url,
             name: "PostgreSQL",
             postgres: Some((admin, db)),
         }
@@ -259,29 +256,7 @@ impl BenchDatabase {
 impl Drop for BenchDatabase {
     fn drop(&mut self) {
         if let Some((admin, db)) = self.postgres.take() {
-            pg_admin(
-                &admin,
-                &format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
-            );
+            postgres::drop(&admin, &db);
         }
     }
-}
-
-/// One statement on the PostgreSQL server's admin database.
-fn pg_admin(admin: &str, sql: &str) {
-    let (admin, sql) = (admin.to_string(), sql.to_string());
-    std::thread::spawn(move || {
-        tokio::runtime::Runtime::new().unwrap().block_on(async {
-            use sqlx::Connection;
-            let mut conn = sqlx::PgConnection::connect(&admin)
-                .await
-                .expect("connect to BENCH_POSTGRES_URL");
-            sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-                .execute(&mut conn)
-                .await
-                .expect("an admin statement");
-        })
-    })
-    .join()
-    .unwrap();
 }

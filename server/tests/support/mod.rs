@@ -9,6 +9,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+pub mod postgres;
+
 pub const BIN: &str = env!("CARGO_BIN_EXE_scraper-server");
 
 pub struct Running {
@@ -122,48 +124,13 @@ impl PgDatabase {
             return None;
         };
         let name = format!("{test}_{}", std::process::id());
-        pg_admin(
-            &admin,
-            &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-        );
-        pg_admin(&admin, &format!("CREATE DATABASE {name}"));
-        let mut url = url::Url::parse(&admin).expect("the PostgreSQL URL is a URL");
-        url.set_path(&name);
-        Some(PgDatabase {
-            admin,
-            name,
-            url: url.into(),
-        })
+        let url = postgres::create(&admin, &name);
+        Some(PgDatabase { admin, name, url })
     }
 }
 
 impl Drop for PgDatabase {
     fn drop(&mut self) {
-        let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
-        pg_admin(&self.admin, &sql);
+        postgres::drop(&self.admin, &self.name);
     }
-}
-
-/// One statement on the server's admin database, from a thread of its own
-/// (callers may be inside a runtime).
-fn pg_admin(admin: &str, sql: &str) {
-    let (admin, sql) = (admin.to_string(), sql.to_string());
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        runtime.block_on(async {
-            use sqlx::Connection;
-            let mut conn = sqlx::PgConnection::connect(&admin)
-                .await
-                .expect("connect to SCRAPER_TEST_POSTGRES_URL");
-            sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-                .execute(&mut conn)
-                .await
-                .expect("an admin statement");
-        })
-    })
-    .join()
-    .expect("the admin thread");
 }

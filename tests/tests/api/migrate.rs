@@ -7,7 +7,7 @@ use reqwest::Method;
 use scraper_common::{NewKey, RunStatus, Scope};
 use scraper_server::store::Store;
 use scraper_tests::database::{self, Backend, TestDatabase};
-use scraper_tests::site::{Receiver, Reply, TestServer};
+use scraper_tests::site::{Receiver, Reply, TestServer, cards};
 use scraper_tests::{TestApp, loopback_config, spawn_app_on, spawn_app_on_existing};
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
@@ -53,7 +53,7 @@ async fn a_sqlite_database_moves_to_postgres_whole() {
         return;
     }
     // A page the test rewrites between runs, and a webhook receiver.
-    let page = Arc::new(Mutex::new(cards(&[("Lamp", "$10"), ("Desk", "$99")])));
+    let page = Arc::new(Mutex::new(cards(&[("Lamp", "$10"), ("Desk", "$99")], None)));
     let served = page.clone();
     let site = TestServer::start("127.0.0.1:0", move |path: &str| {
         if path == "/gone" {
@@ -92,7 +92,7 @@ async fn a_sqlite_database_moves_to_postgres_whole() {
         (&monitor.id, None),
         (
             &monitor.id,
-            Some(cards(&[("Lamp", "$12"), ("Chair", "$40")])),
+            Some(cards(&[("Lamp", "$12"), ("Chair", "$40")], None)),
         ),
         (&broken.id, None),
     ] {
@@ -177,7 +177,7 @@ async fn a_sqlite_database_moves_to_postgres_whole() {
     assert_eq!(shot, png);
 
     // And it goes on: a new run is compared with the moved one, and counted.
-    *page.lock().unwrap() = cards(&[("Lamp", "$12"), ("Chair", "$35")]);
+    *page.lock().unwrap() = cards(&[("Lamp", "$12"), ("Chair", "$35")], None);
     let run = moved.client.create_run(&monitor.id).await.unwrap();
     let done = moved.wait_finished(&run.id, WAIT).await;
     assert_eq!(done.run.status, RunStatus::Completed, "{:#?}", done.logs);
@@ -186,18 +186,4 @@ async fn a_sqlite_database_moves_to_postgres_whole() {
     let flow = moved.client.get_flow(&monitor.id).await.unwrap();
     assert_eq!(flow.total_runs, 3);
     receiver.wait_for(4, WAIT).await;
-}
-
-/// Cards of a shop list: name and price each.
-fn cards(items: &[(&str, &str)]) -> String {
-    let cards: String = items
-        .iter()
-        .map(|(name, price)| {
-            format!(
-                "<div class=\"card\"><h2 class=\"name\">{name}</h2>\
-                 <span class=\"price\">{price}</span></div>"
-            )
-        })
-        .collect();
-    format!("<html><body><h1>Shop</h1>{cards}</body></html>")
 }

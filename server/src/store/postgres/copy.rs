@@ -9,7 +9,7 @@ use crate::store::copy::{COPIED, CopiedTable, NOT_COPIED};
 use crate::store::sqlite::Sqlite;
 use crate::store::{Result, StoreError};
 use futures_util::TryStreamExt;
-use sqlx::{AssertSqlSafe, Postgres as Pg, QueryBuilder, Row};
+use sqlx::{AssertSqlSafe, ConnectOptions, Connection, Postgres as Pg, QueryBuilder, Row};
 
 /// PostgreSQL allows 65,535 parameters a statement; a batch also stops at
 /// this many bytes, so screenshots do not pile up in memory.
@@ -112,8 +112,15 @@ impl Postgres {
             sqlx::query(AssertSqlSafe(sql)).execute(&mut *tx).await?;
         }
         // One read transaction: every table as it was at one moment, even
-        // with a server still writing to the file.
-        let mut read = source.begin().await?;
+        // with a server still writing to the file. On a read-only connection
+        // of its own, whose streaming reads are not logged as slow statements.
+        let mut reader = (*source.connect_options())
+            .clone()
+            .read_only(true)
+            .disable_statement_logging()
+            .connect()
+            .await?;
+        let mut read = reader.begin().await?;
         let mut copied = Vec::new();
         for &table in COPIED {
             let columns = self.columns(&mut tx, &mut read, table).await?;
@@ -142,6 +149,7 @@ impl Postgres {
         }
         read.rollback().await?;
         tx.commit().await?;
+        reader.close().await?;
         Ok(copied)
     }
 

@@ -25,6 +25,7 @@ mod flows;
 mod ids;
 mod items;
 mod keys;
+mod listing;
 mod logs;
 mod nodes;
 mod postgres;

@@ -1,6 +1,6 @@
 use super::Postgres;
-use super::listing::Listing;
 use crate::store::flows::{FlowRow, first_tick, json_columns, updated_after};
+use crate::store::listing::Listing;
 use crate::store::{FlowQuery, Result, SecretEdit, ids, now_ms};
 use scraper_common::{Flow, FlowInput, FlowMode, FlowStatus};
 

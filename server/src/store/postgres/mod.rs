@@ -7,7 +7,6 @@ mod copy;
 mod flows;
 mod items;
 mod keys;
-mod listing;
 mod logs;
 mod nodes;
 mod queue;

@@ -6,7 +6,6 @@ mod changes;
 mod flows;
 mod items;
 mod keys;
-mod listing;
 mod logs;
 mod nodes;
 mod queue;

@@ -1,6 +1,6 @@
-use super::listing::Listing;
 use super::{Sqlite, changes, logs};
 use crate::store::changes::RecordedChanges;
+use crate::store::listing::Listing;
 use crate::store::runs::{RunRow, counts_column, finished_line, queued_line};
 use crate::store::{Result, RunQuery, ids, now_ms};
 use scraper_common::{FailureReason, LogLevel, Run, RunStatus, Trigger};
